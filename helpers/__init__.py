@@ -1,0 +1,51 @@
+"""Shared helper code for the MNIST-from-scratch notebook series.
+
+Importing this package does nothing but define functions: no data is loaded, nothing is printed
+or plotted. Each function's docstring names the notebook that teaches it and the shapes it takes.
+
+    from helpers import load_data, one_hot, init_params, forward_prop, backward_prop, update_params
+"""
+
+from .data import (
+    DEFAULT_PATH,
+    IMAGE_SIDE,
+    N_CLASSES,
+    N_DEV,
+    N_PIXELS,
+    DatasetError,
+    array_sha256,
+    check_labels,
+    check_X,
+    images_to_X,
+    load_data,
+    load_mnist,
+    one_hot,
+    train_dev_split,
+)
+from .network import (
+    N_HIDDEN,
+    PARAM_SHAPES,
+    accuracy,
+    backward_prop,
+    check_params,
+    cross_entropy_loss,
+    forward_prop,
+    get_accuracy,
+    get_predictions,
+    init_params,
+    make_predictions,
+    predict,
+    predict_proba,
+    relu,
+    relu_derivative,
+    softmax,
+    update_params,
+)
+from .progress import Progress
+from .training import (
+    TrainingDiverged,
+    cosine_schedule,
+    evaluate,
+    gradient_descent,
+    minibatch_sgd,
+)

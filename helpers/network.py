@@ -1,0 +1,187 @@
+"""The network's math: one function per equation of the spec.
+
+    Z1 = W1 X + b1      A1 = ReLU(Z1)      Z2 = W2 A1 + b2      A2 = softmax(Z2)
+    dZ2 = A2 - Y        dW2 = 1/m dZ2 A1^T     db2 = 1/m sum_i dZ2
+    dZ1 = W2^T dZ2 * ReLU'(Z1)    dW1 = 1/m dZ1 X^T    db1 = 1/m sum_i dZ1
+    W := W - alpha dW,  b := b - alpha db        (for both layers)
+
+Shapes: X (784, m), Y (10, m), W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1).
+Every function keeps the dtype it is given: the notebooks train in float32 (fast) and check
+gradients in float64 (exact enough to compare with finite differences).
+"""
+
+import numpy as np
+
+from .data import N_CLASSES, N_PIXELS, check_labels, check_X
+
+N_HIDDEN = 10  # units in the hidden layer
+SEED_INIT_HALF_WIDTH = 0.5  # the seed draws every parameter uniformly from [-0.5, 0.5]
+LOG_EPS = 1e-12  # keeps log(A2) finite when a probability underflows to 0 (float32: its tiniest normal)
+
+#: Shape of each parameter, by name.
+PARAM_SHAPES = {"W1": (N_HIDDEN, N_PIXELS), "b1": (N_HIDDEN, 1), "W2": (N_CLASSES, N_HIDDEN), "b2": (N_CLASSES, 1)}
+
+
+def init_params(rng, scheme="seed", dtype=np.float32):
+    """Draw the starting parameters W1, b1, W2, b2.
+
+    Taught in ``02_forward.ipynb``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator, e.g. ``np.random.default_rng(0)``: the only source of randomness.
+    scheme : ``"seed"`` (default): every entry uniform in [-0.5, 0.5], as the seed notebook does.
+        ``"he"``: weights normal with standard deviation sqrt(2 / fan_in) (He et al., 2015), biases 0,
+        so that Z1 and Z2 start at the same scale whatever the number of inputs.
+    dtype : float32 for training (default), float64 for gradient checks.
+
+    Returns
+    -------
+    W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}.")
+    params = []
+    for name, shape in PARAM_SHAPES.items():
+        if scheme == "seed":
+            p = rng.random(shape) - SEED_INIT_HALF_WIDTH
+        elif scheme == "he":
+            fan_in = PARAM_SHAPES[name.replace("b", "W")][1]
+            p = rng.standard_normal(shape) * np.sqrt(2.0 / fan_in) if name.startswith("W") else np.zeros(shape)
+        else:
+            raise ValueError(f"scheme must be 'seed' or 'he'; got {scheme!r}.")
+        params.append(p.astype(dtype))
+    return tuple(params)
+
+
+def check_params(W1, b1, W2, b2):
+    """Raise ``ValueError`` saying which parameter has the wrong shape (expected: see ``PARAM_SHAPES``)."""
+    for name, p in zip(PARAM_SHAPES, (W1, b1, W2, b2)):
+        expected = PARAM_SHAPES[name]
+        if getattr(p, "shape", None) != expected:
+            got = getattr(p, "shape", type(p).__name__)
+            hint = " (a bias must be a column: use b.reshape(-1, 1))" if name.startswith("b") else ""
+            raise ValueError(f"{name} must have shape {expected}; got {got}{hint}.")
+
+
+def relu(Z):
+    """ReLU(Z) = max(Z, 0), elementwise. Same shape as Z. Taught in ``02_forward.ipynb``."""
+    return np.maximum(Z, 0)
+
+
+def relu_derivative(Z):
+    """ReLU'(Z): 1 where Z > 0, else 0, in Z's dtype. Same shape as Z. Taught in ``03_backward.ipynb``."""
+    return (Z > 0).astype(Z.dtype)
+
+
+def softmax(Z):
+    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum_j exp(Z[j, i]).
+
+    Taught in ``02_forward.ipynb``. Subtracting each column's maximum first changes nothing
+    mathematically (the factor exp(-max) cancels) but keeps exp() from overflowing:
+    finite for logits of +-1000, and every column sums to 1.
+
+    Z : (10, m) -> A : (10, m)
+    """
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def forward_prop(W1, b1, W2, b2, X):
+    """Forward propagation, the first line of the spec.
+
+    Taught in ``02_forward.ipynb``.
+
+    Z1 = W1 X + b1 (10, m);  A1 = ReLU(Z1) (10, m);  Z2 = W2 A1 + b2 (10, m);  A2 = softmax(Z2) (10, m).
+    b1 and b2 (10, 1) are broadcast across the m columns.
+
+    Returns Z1, A1, Z2, A2.
+    """
+    check_params(W1, b1, W2, b2)
+    check_X(X, finite=False)
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+
+
+def cross_entropy_loss(A2, Y):
+    """Mean cross-entropy L = -1/m sum_i sum_k Y[k, i] log A2[k, i], a Python float.
+
+    Taught in ``03_backward.ipynb``. A2, Y : (10, m). Probabilities are floored at ``LOG_EPS``.
+    """
+    if A2.shape != Y.shape:
+        raise ValueError(f"A2 {A2.shape} and Y {Y.shape} must have the same shape (10, m).")
+    m = Y.shape[1]
+    return float(-np.sum(Y * np.log(np.maximum(A2, LOG_EPS))) / m)
+
+
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+    """Backward propagation: the gradients of the mean cross-entropy, lines 2-3 of the spec.
+
+    Taught in ``03_backward.ipynb``.
+
+    dZ2 = A2 - Y (10, m);  dW2 = 1/m dZ2 A1^T (10, 10);  db2 = 1/m sum_i dZ2 (10, 1);
+    dZ1 = W2^T dZ2 * ReLU'(Z1) (10, m);  dW1 = 1/m dZ1 X^T (10, 784);  db1 = 1/m sum_i dZ1 (10, 1).
+
+    The bias gradients sum over the examples (axis 1), one value per unit, never one scalar.
+    Z2 is not needed by the math (A2 already holds it); it is accepted to keep the seed's call.
+
+    Returns dW1, db1, dW2, db2.
+    """
+    check_X(X, finite=False)
+    if Y.shape != A2.shape or Y.shape[0] != N_CLASSES or Y.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"Y must be one-hot with shape (10, m) = {A2.shape}; got {Y.shape}. Use one_hot(y) on the labels."
+        )
+    m = X.shape[1]
+    dZ2 = A2 - Y
+    dW2 = 1 / m * dZ2 @ A1.T
+    db2 = 1 / m * dZ2.sum(axis=1, keepdims=True)
+    dZ1 = W2.T @ dZ2 * relu_derivative(Z1)
+    dW1 = 1 / m * dZ1 @ X.T
+    db1 = 1 / m * dZ1.sum(axis=1, keepdims=True)
+    return dW1, db1, dW2, db2
+
+
+def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    """One gradient-descent step, the last line of the spec: W := W - alpha dW, b := b - alpha db.
+
+    Taught in ``04_training.ipynb``. Shapes as in ``PARAM_SHAPES``; returns new W1, b1, W2, b2.
+    """
+    W1 = W1 - alpha * dW1
+    b1 = b1 - alpha * db1
+    W2 = W2 - alpha * dW2
+    b2 = b2 - alpha * db2
+    return W1, b1, W2, b2
+
+
+def get_predictions(A2):
+    """The predicted digit of each column: argmax_k A2[k, i]. A2 (10, m) -> (m,) ints. (Seed's name.)"""
+    return np.argmax(A2, axis=0)
+
+
+def get_accuracy(predictions, y):
+    """Fraction of predictions equal to the labels, a Python float. predictions, y : (m,). (Seed's name.)"""
+    y = check_labels(y)
+    predictions = np.asarray(predictions)
+    if predictions.shape != y.shape:
+        raise ValueError(f"predictions {predictions.shape} and labels y {y.shape} must have the same shape (m,).")
+    return float(np.mean(predictions == y))
+
+
+def make_predictions(X, W1, b1, W2, b2):
+    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``05_evaluation.ipynb``."""
+    _, _, _, A2 = forward_prop(W1, b1, W2, b2, X)
+    return get_predictions(A2)
+
+
+def predict_proba(X, W1, b1, W2, b2):
+    """The softmax probabilities A2 (10, m) for the columns of X (784, m)."""
+    return forward_prop(W1, b1, W2, b2, X)[3]
+
+
+# Clearer aliases beside the seed's names.
+predict = make_predictions
+accuracy = get_accuracy
