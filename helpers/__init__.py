@@ -41,6 +41,19 @@ from .network import (
     softmax,
     update_params,
 )
+from .plots import (
+    confusion_matrix,
+    label_counts,
+    misclassified,
+    plot_confusion_matrix,
+    plot_digit_grid,
+    plot_hidden_units,
+    plot_history,
+    plot_label_histogram,
+    plot_misclassified,
+    show_digit,
+    test_prediction,
+)
 from .progress import Progress
 from .training import (
     TrainingDiverged,

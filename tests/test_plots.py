@@ -1,0 +1,71 @@
+"""Plot helpers: they draw without a screen and return the numbers they show."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen in CI
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import (
+    confusion_matrix,
+    init_params,
+    label_counts,
+    misclassified,
+    plot_confusion_matrix,
+    plot_digit_grid,
+    plot_hidden_units,
+    plot_history,
+    plot_misclassified,
+    test_prediction,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_label_counts():
+    assert label_counts(np.array([0, 0, 9])).tolist() == [2, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_confusion_matrix_counts():
+    C = confusion_matrix(np.array([1, 1, 2, 3]), np.array([1, 2, 2, 3]))
+    assert C.sum() == 4 and C[1, 1] == 1 and C[1, 2] == 1 and np.trace(C) == 3
+    plot_confusion_matrix(C)
+
+
+def test_misclassified_most_confident_first():
+    y = np.array([0, 1, 2])
+    A2 = np.full((10, 3), 0.01)
+    A2[0, 0] = 0.9  # right
+    A2[5, 1] = 0.6  # wrong, p = 0.6
+    A2[7, 2] = 0.8  # wrong, p = 0.8
+    assert misclassified(y, A2).tolist() == [2, 1]
+
+
+def test_test_prediction_prints_and_returns(mnist, capsys):
+    params = init_params(np.random.default_rng(0))
+    prediction, label = test_prediction(0, *params, X=mnist["X_test"], y=mnist["y_test"])
+    assert label == 7 and 0 <= prediction <= 9
+    assert capsys.readouterr().out == f"Prediction: {prediction}  Label: 7\n"
+    with pytest.raises(IndexError, match="between 0 and 9999"):
+        test_prediction(10_000, *params, X=mnist["X_test"], y=mnist["y_test"])
+
+
+def test_figures_draw(mnist):
+    X, y = mnist["X_dev"], mnist["y_dev"]
+    fig = plot_digit_grid(X, y, n=12, predictions=y)
+    assert len(fig.axes) == 20
+    history = {"iteration": [10, 20], "train_accuracy": [0.5, 0.6], "dev_accuracy": [0.4, 0.5]}
+    ax = plot_history(history)
+    assert [line.get_label() for line in ax.get_lines()] == ["train", "dev"]
+    params = init_params(np.random.default_rng(0))
+    assert len(plot_hidden_units(params[0]).axes) == 10
+    A2 = np.full((10, 1000), 0.1)
+    A2[0] = 0.5
+    shown = plot_misclassified(X, y, A2, n=6)
+    assert len(shown) == 6 and (y[shown] != 0).all()
