@@ -61,4 +61,5 @@ from .training import (
     evaluate,
     gradient_descent,
     minibatch_sgd,
+    train_seed_network,
 )

@@ -23,6 +23,9 @@ from .network import (
 from .progress import Progress
 
 RECORD_EVERY = 10  # the seed reports progress every 10 iterations
+SEED_ALPHA = 0.10  # the seed's learning rate
+SEED_ITERATIONS = 500  # the seed's number of full-batch steps
+SEED = 0  # seed of the Generator that draws the initial parameters
 
 
 class TrainingDiverged(ArithmeticError):
@@ -209,3 +212,16 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
             callback(epoch, params, history)
     bar.close()
     return params, history
+
+
+def train_seed_network(data, progress="auto"):
+    """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, seed initialisation.
+
+    Taught in ``04_training.ipynb``; ``05_evaluation.ipynb`` calls it to get the same network
+    (it trains again rather than reading a file another notebook wrote).
+
+    data : the dict of ``load_data()``. Returns (W1, b1, W2, b2), history (with dev curves).
+    """
+    rng = np.random.default_rng(SEED)
+    return gradient_descent(data["X_train"], one_hot(data["y_train"]), SEED_ALPHA, SEED_ITERATIONS, rng=rng,
+                            scheme="seed", X_dev=data["X_dev"], y_dev=data["y_dev"], progress=progress)
