@@ -63,3 +63,16 @@ from .training import (
     minibatch_sgd,
     train_seed_network,
 )
+from .widgets import (  # ipywidgets itself is imported only when a builder is called
+    format_values,
+    forward_stepper,
+    forward_steps,
+    hidden_unit_view,
+    hidden_unit_viewer,
+    mistake_indices,
+    prediction_browser,
+    prediction_view,
+    top_exciting,
+    train_explorer_run,
+    training_explorer,
+)

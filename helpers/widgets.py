@@ -1,0 +1,450 @@
+"""Interactive explorers (ipywidgets): browse predictions, train with your own alpha, look inside the network.
+
+Each explorer is two functions:
+
+* a **plain function** that computes what is shown (no widgets, unit-tested), e.g. ``prediction_view``;
+* a **builder** that returns an ``ipywidgets.VBox``. Its controls are attributes (``.slider``,
+  ``.only_mistakes``, ``.train_button``, ...) and ``.result`` holds the plain function's latest result.
+
+Setting a control from code (``browser.slider.value = 7``, ``trainer.train_button.click()``) updates
+``.result`` and the picture at once, in the same cell, without a browser: a notebook shows the widget
+in one cell (tagged ``nbval-ignore-output``) and drives it from the next, asserting on ``.result``.
+
+Pictures are Matplotlib figures rendered to PNG into an ``ipywidgets.Image``, not drawn with
+``plt.show()`` inside an ``ipywidgets.Output``: an Output widget driven from another cell sends its
+figures as that cell's display messages, which nbval records as cell output while the stored
+notebook (nbclient) files them inside the widget, so strict nbval would fail. An Image changes by
+widget messages only, which nbval ignores. ``ipywidgets`` is imported only when a builder is called.
+"""
+
+import io
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .data import N_CLASSES, check_labels, check_X, one_hot
+from .network import N_HIDDEN, forward_prop, get_predictions, make_predictions
+from .plots import DIGIT_CMAP, column_to_image, plot_history, show_digit
+from .training import TrainingDiverged, gradient_descent
+
+CHANCE = 1 / N_CLASSES  # accuracy of guessing
+FAILED_BELOW = 2 * CHANCE  # a training run whose train accuracy stays below this has failed
+N_TRAIN_EXPLORER = 2_000  # training images the training explorer uses (answers within seconds)
+RECORDS = 50  # about this many points per training curve
+STEPS = ("Z1", "A1", "Z2", "A2")  # the forward pass, in order
+FORMULAS = {"Z1": "Z1 = W1 x + b1", "A1": "A1 = ReLU(Z1)", "Z2": "Z2 = W2 A1 + b2", "A2": "A2 = softmax(Z2)"}
+TOP_N = 8  # digits shown by the hidden-unit viewer
+
+
+# ----------------------------------------------------------------------------------------------
+# Plumbing shared by the builders
+
+
+def _ipywidgets():
+    """Import ipywidgets on first use, so that ``import helpers`` stays cheap."""
+    import ipywidgets
+
+    return ipywidgets
+
+
+def _png(fig):
+    """Render a Matplotlib figure to PNG bytes (no pyplot, no screen, no global state)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _explorer(children, **attributes):
+    """A VBox of ``children`` with the given attributes (its controls) and ``result = None``."""
+    box = _ipywidgets().VBox(children)
+    box.result = None
+    for name, value in attributes.items():
+        setattr(box, name, value)
+    return box
+
+
+def format_values(values, decimals=2):
+    """``[1.234, -0.5]`` -> ``'[1.23, -0.50]'``: values of any shape as text (flattened). ``02_forward.ipynb``."""
+    return "[" + ", ".join(f"{float(v):.{decimals}f}" for v in np.ravel(values)) + "]"
+
+
+# ----------------------------------------------------------------------------------------------
+# Prediction browser (05_evaluation)
+
+
+def prediction_view(index, X, y, params):
+    """What the prediction browser shows for image ``index``. Used in ``05_evaluation.ipynb``.
+
+    X (784, m), y (m,), params = (W1, b1, W2, b2). Returns a dict: ``index``, ``label`` and
+    ``prediction`` (ints), ``probabilities`` (10,) (the softmax output A2 of that column),
+    ``correct`` (bool).
+    """
+    check_X(X, finite=False)
+    if not 0 <= index < X.shape[1]:
+        raise IndexError(f"index must be between 0 and {X.shape[1] - 1}; got {index}.")
+    probabilities = forward_prop(*params, X[:, index, None])[3][:, 0]  # keep x a column (784, 1)
+    prediction = int(np.argmax(probabilities))
+    label = int(y[index])
+    return {"index": int(index), "label": label, "prediction": prediction,
+            "probabilities": probabilities, "correct": prediction == label}
+
+
+def mistake_indices(X, y, params):
+    """Indices (ascending) of the images of X (784, m), y (m,) the network gets wrong: (k,) ints.
+
+    Used by the prediction browser in ``05_evaluation.ipynb`` (``plots.misclassified`` orders them by confidence).
+    """
+    return np.flatnonzero(make_predictions(X, *params) != check_labels(y))
+
+
+def draw_prediction(view, x):
+    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``05_evaluation``."""
+    fig = Figure(figsize=(6, 2.4), layout="constrained")
+    ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
+    show_digit(x, f"label {view['label']}, predicted {view['prediction']}", ax_digit)
+    colors = ["tab:gray"] * N_CLASSES
+    colors[view["prediction"]] = "tab:red"
+    colors[view["label"]] = "tab:green"  # a right prediction is green, a wrong one red
+    ax_bars.bar(range(N_CLASSES), view["probabilities"], color=colors)
+    ax_bars.set(xticks=range(N_CLASSES), ylim=(0, 1), xlabel="digit", ylabel="probability")
+    ax_bars.set_title("softmax output A2 (green: label, red: wrong prediction)", fontsize=9)
+    return fig
+
+
+def prediction_browser(X, y, params, index=0, only_mistakes=False):
+    """Browse the network's predictions on X (784, m), y (m,). Used in ``05_evaluation.ipynb``.
+
+    Controls: ``.slider`` (position in the images browsed), ``.index_box`` (type an image index),
+    ``.only_mistakes`` (Checkbox: the slider then runs over the mistakes only, ``.candidates``).
+    In "only mistakes" mode a typed index that is not a mistake moves to the next mistake.
+    ``.result`` is ``prediction_view`` of the image shown; ``.mistakes`` the indices of all mistakes.
+
+    Drive it from code::
+
+        browser.only_mistakes.value = True
+        browser.slider.value = 3            # the 4th mistake
+        browser.result["label"], browser.result["prediction"]
+    """
+    w = _ipywidgets()
+    check_X(X, finite=False)
+    y = check_labels(y)
+    m = X.shape[1]
+    wrong = mistake_indices(X, y, params)
+    everything = np.arange(m)
+    slider = w.IntSlider(value=0, min=0, max=m - 1, description="position", continuous_update=False)
+    index_box = w.BoundedIntText(value=0, min=0, max=m - 1, description="image", layout=w.Layout(width="170px"))
+    toggle = w.Checkbox(value=False, description=f"only mistakes ({wrong.size})", disabled=wrong.size == 0)
+    text, picture = w.HTML(), w.Image(format="png")
+    box = _explorer([w.HBox([slider, index_box, toggle]), text, picture], slider=slider, index_box=index_box,
+                    only_mistakes=toggle, text=text, picture=picture, mistakes=wrong, candidates=everything)
+    busy = []  # non-empty while goto() moves the controls, so their observers do not call it again
+
+    def show(position):
+        index = int(box.candidates[position])
+        view = prediction_view(index, X, y, params)
+        verdict = "right" if view["correct"] else "<b style='color:#c00'>wrong</b>"
+        where = f"mistake {position + 1} of {wrong.size}: image {index}" if toggle.value else f"image {index} of {m}"
+        text.value = (f"{where}: label {view['label']}, predicted {view['prediction']} "
+                      f"(p = {view['probabilities'][view['prediction']]:.2f}), {verdict}")
+        picture.value = _png(draw_prediction(view, X[:, index]))
+        box.result = view
+
+    def goto(index, force=False):
+        """Show the first candidate image at or after ``index`` and move both controls there."""
+        position = min(int(np.searchsorted(box.candidates, index)), box.candidates.size - 1)
+        busy.append(True)
+        try:
+            slider.max = box.candidates.size - 1  # before the value: a smaller max clamps the value
+            slider.value = position
+            index_box.value = int(box.candidates[position])
+        finally:
+            busy.pop()
+        if force or box.result is None or box.result["index"] != index_box.value:
+            show(position)
+
+    def on_toggle(change):
+        box.candidates = wrong if change.new else everything
+        goto(index_box.value, force=True)
+
+    slider.observe(lambda change: busy or goto(int(box.candidates[change.new])), names="value")
+    index_box.observe(lambda change: busy or goto(change.new), names="value")
+    toggle.observe(on_toggle, names="value")
+    goto(index)
+    toggle.value = bool(only_mistakes) and wrong.size > 0
+    return box
+
+
+# ----------------------------------------------------------------------------------------------
+# Training explorer (04_training)
+
+
+def dead_units(params, X):
+    """How many hidden ReLUs are dead on X (784, m): Z1 <= 0 for every image, so no gradient flows. ``04_training``."""
+    Z1 = forward_prop(*params, X)[0]
+    return int(np.sum(~(Z1 > 0).any(axis=1)))
+
+
+def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, record_every=None):
+    """Train with ``gradient_descent`` and say how it went. Used in ``04_training.ipynb``.
+
+    X (784, m), y (m,): the (small) training set; X_dev (784, n), y_dev (n,): the dev set (optional).
+    Parameters start from ``init_params(default_rng(seed))``, so a run with the same alpha and
+    iterations gives the same result. ``record_every`` defaults to about ``RECORDS`` points per curve.
+
+    Returns a dict:
+    ``status``: ``"ok"``; ``"diverged"`` (NaN or inf: alpha absurdly large, ~1e12; the max-subtracted
+    softmax keeps smaller ones finite); or ``"chance"`` (train accuracy below ``FAILED_BELOW``: the
+    ReLUs died because alpha is too large, ~2 and up, or alpha and iterations are too small);
+    ``diverged``, ``failed`` (bools); ``message`` (a sentence saying which, and what to try);
+    ``history`` (see ``gradient_descent``); ``params`` (the last finite ones);
+    ``train_accuracy``, ``dev_accuracy`` (floats, None when diverged or without a dev set);
+    ``dead_units`` (int, of 10; None when diverged); ``diverged_at`` (iteration, or None);
+    ``alpha``, ``iterations``.
+    """
+    record_every = record_every or max(1, iterations // RECORDS)
+    result = {"alpha": float(alpha), "iterations": int(iterations), "diverged": False, "failed": False,
+              "diverged_at": None, "train_accuracy": None, "dev_accuracy": None}
+    try:
+        # Huge (still finite) parameters overflow while recording, just before they turn inf: this run
+        # reports divergence in its message, so NumPy's overflow warnings would only add noise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            params, history = gradient_descent(X, one_hot(y, dtype=X.dtype), alpha, iterations,
+                                               rng=np.random.default_rng(seed), X_dev=X_dev, y_dev=y_dev,
+                                               record_every=record_every, progress="off")
+    except TrainingDiverged as err:
+        message = (f"alpha = {alpha:g}: training DIVERGED: the parameters became NaN or inf at iteration "
+                   f"{err.iteration}. The learning rate is far too large; try alpha between 0.1 and 1.")
+        result.update(status="diverged", diverged=True, failed=True, diverged_at=err.iteration, message=message,
+                      history=err.history, params=err.params, dead_units=None)
+        return result
+    dead = dead_units(params, X)
+    train_acc = history["train_accuracy"][-1]
+    dev_acc = history["dev_accuracy"][-1] if history["dev_accuracy"] else None
+    result.update(history=history, params=params, dead_units=dead, train_accuracy=train_acc, dev_accuracy=dev_acc)
+    died = f"{dead} of {N_HIDDEN} hidden ReLUs are dead (Z1 <= 0 for every training image, so no gradient reaches them)"
+    if train_acc < FAILED_BELOW:
+        if dead:
+            why = f"{died}: alpha is too large. Try alpha between 0.1 and 1."
+        else:
+            why = "the steps are too small or too few: raise alpha or the number of iterations."
+        message = (f"alpha = {alpha:g}: training FAILED: after {iterations} iterations the train accuracy "
+                   f"({train_acc:.1%}) is still near chance ({CHANCE:.0%}); {why}")
+        result.update(status="chance", failed=True, message=message)
+    else:
+        dev = "" if dev_acc is None else f", dev accuracy {dev_acc:.1%}"
+        message = f"alpha = {alpha:g}, {iterations} iterations: train accuracy {train_acc:.1%}{dev}."
+        if dead:
+            message += f" Beware: {died}."
+        result.update(status="ok", message=message)
+    return result
+
+
+def draw_training(run=None):
+    """Figure of the train (and dev) accuracy curves of a ``train_explorer_run`` (None: empty). ``04_training``."""
+    fig = Figure(figsize=(6, 3), layout="constrained")
+    ax = fig.subplots()
+    if run is not None:
+        plot_history(run["history"], ax=ax)
+    ax.axhline(CHANCE, color="gray", linestyle=":", label="chance")
+    ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
+    ax.legend(loc="upper left", fontsize=8)
+    if run is None:
+        ax.set_title("press train", fontsize=9)
+    else:
+        verdict = {"ok": "trained", "chance": "FAILED: accuracy near chance",
+                   "diverged": f"DIVERGED at iteration {run['diverged_at']}"}[run["status"]]
+        ax.set_title(f"alpha = {run['alpha']:g}, {run['iterations']} iterations: {verdict}", fontsize=9,
+                     color="tab:red" if run["failed"] else "black")
+        ax.set_xlim(0, run["iterations"])  # the whole run, even when it stopped early
+    return fig
+
+
+def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, alpha=0.1, iterations=100,
+                      alpha_min=1e-3, alpha_max=1e2, max_iterations=500, seed=0):
+    """Try learning rates: train on the first ``n_train`` images and redraw the curves. ``04_training.ipynb``.
+
+    X (784, m), y (m,): the training set (only its first ``n_train`` columns are used, so a run
+    answers within seconds); X_dev (784, n), y_dev (n,): the dev set for the dev curve.
+    Controls: ``.alpha`` (FloatLogSlider from ``alpha_min`` to ``alpha_max``; pass ``alpha_max=1e12``
+    to let students reach NaN: below that, a large alpha kills the ReLUs instead), ``.iterations``
+    (IntSlider), ``.train_button``.
+    ``.result`` is the latest ``train_explorer_run`` (None before the first click).
+
+    Drive it from code::
+
+        trainer.alpha.value = 10
+        trainer.train_button.click()        # trains now, in this cell
+        trainer.result["status"], trainer.result["message"]
+    """
+    w = _ipywidgets()
+    X_small = np.ascontiguousarray(X[:, :n_train])
+    y_small = check_labels(y)[:n_train]
+    alpha_slider = w.FloatLogSlider(value=alpha, base=10, min=math.log10(alpha_min), max=math.log10(alpha_max),
+                                    step=0.1, description="alpha", readout_format=".3g")
+    iterations_slider = w.IntSlider(value=iterations, min=10, max=max_iterations, step=10, description="iterations")
+    button = w.Button(description="train", button_style="primary", icon="play")
+    text, picture = w.HTML(f"Training uses {X_small.shape[1]} images. Press train."), w.Image(format="png")
+    box = _explorer([w.HBox([alpha_slider, iterations_slider, button]), text, picture], alpha=alpha_slider,
+                    iterations=iterations_slider, train_button=button, text=text, picture=picture)
+
+    def train(_button):
+        button.disabled = True
+        text.value = f"training: alpha = {alpha_slider.value:g}, {iterations_slider.value} iterations ..."
+        try:
+            run = train_explorer_run(alpha_slider.value, iterations_slider.value, X_small, y_small,
+                                     X_dev, y_dev, seed=seed)
+        finally:
+            button.disabled = False
+        color = "#c00" if run["failed"] else "#060"
+        text.value = f"<b style='color:{color}'>{run['message']}</b>"
+        picture.value = _png(draw_training(run))
+        box.result = run
+
+    button.on_click(train)
+    picture.value = _png(draw_training())
+    return box
+
+
+# ----------------------------------------------------------------------------------------------
+# Hidden-unit viewer (05_evaluation)
+
+
+def top_exciting(W1, b1, X, unit, n=TOP_N):
+    """Indices (n,) of the columns of X (784, m) with the largest Z1[unit] = W1[unit] x + b1[unit], largest first.
+
+    Used in ``05_evaluation.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
+    """
+    z = hidden_activity(W1, b1, X, unit)
+    return np.argsort(-z, kind="stable")[:n]
+
+
+def hidden_activity(W1, b1, X, unit):
+    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``05_evaluation.ipynb``."""
+    check_X(X, finite=False)
+    if not 0 <= unit < W1.shape[0]:
+        raise IndexError(f"unit must be between 0 and {W1.shape[0] - 1}; got {unit}.")
+    return W1[unit] @ X + b1[unit, 0]
+
+
+def hidden_unit_view(params, X, unit, n=TOP_N):
+    """What the hidden-unit viewer shows for ``unit``. Used in ``05_evaluation.ipynb``.
+
+    Returns a dict: ``unit``; ``weights`` (28, 28), the unit's row of W1 as an image; ``indices`` (n,),
+    the columns of X that excite it most (``top_exciting``); ``z1`` (n,), their Z1[unit] values.
+    """
+    W1, b1 = params[0], params[1]
+    indices = top_exciting(W1, b1, X, unit, n)
+    return {"unit": int(unit), "weights": column_to_image(W1[unit]), "indices": indices,
+            "z1": hidden_activity(W1, b1, X[:, indices], unit)}
+
+
+def draw_hidden_unit(view, X):
+    """Figure of ``hidden_unit_view``'s result: weights (red excite, blue inhibit), top digits. ``05_evaluation``."""
+    n = len(view["indices"])
+    columns = max(1, math.ceil(n / 2))
+    fig = Figure(figsize=(6.5, 2.6), layout="constrained")
+    grid = fig.add_gridspec(2, columns + 2)
+    ax = fig.add_subplot(grid[:, :2])
+    limit = float(np.abs(view["weights"]).max()) or 1.0
+    ax.imshow(view["weights"], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set(xticks=[], yticks=[])
+    ax.set_title(f"unit {view['unit']}: weights W1[{view['unit']}]", fontsize=9)
+    for k, (i, z) in enumerate(zip(view["indices"], view["z1"])):
+        show_digit(X[:, i], f"#{i}: Z1 {z:.1f}", fig.add_subplot(grid[k // columns, 2 + k % columns]))
+    return fig
+
+
+def hidden_unit_viewer(params, X, unit=0, n=TOP_N):
+    """Pick a hidden unit: its 784 weights as a 28 x 28 image and the digits of X that excite it most.
+
+    Used in ``05_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set.
+    Controls: ``.unit`` (IntSlider 0-9). ``.result`` is ``hidden_unit_view`` of the unit shown.
+
+    Drive it from code::
+
+        viewer.unit.value = 3
+        viewer.result["indices"]            # the n most exciting images
+    """
+    w = _ipywidgets()
+    check_X(X, finite=False)
+    unit_slider = w.IntSlider(value=unit, min=0, max=params[0].shape[0] - 1, description="hidden unit")
+    text, picture = w.HTML(), w.Image(format="png")
+    box = _explorer([unit_slider, text, picture], unit=unit_slider, text=text, picture=picture)
+
+    def show(change=None):
+        view = hidden_unit_view(params, X, unit_slider.value, n)
+        text.value = (f"unit {view['unit']}: the {n} images (of {X.shape[1]}) with the largest "
+                      f"Z1[{view['unit']}] = W1[{view['unit']}] x + b1[{view['unit']}]")
+        picture.value = _png(draw_hidden_unit(view, X))
+        box.result = view
+
+    unit_slider.observe(show, names="value")
+    show()
+    return box
+
+
+# ----------------------------------------------------------------------------------------------
+# Forward-pass stepper (02_forward)
+
+
+def forward_steps(params, x):
+    """The forward pass of one image, step by step. Used in ``02_forward.ipynb``.
+
+    params = (W1, b1, W2, b2); x : one column of X, (784,) or (784, 1).
+    Returns a dict of columns, in order: ``Z1``, ``A1``, ``Z2``, ``A2``, each (10, 1).
+    """
+    x = np.asarray(x).reshape(-1, 1)
+    return dict(zip(STEPS, forward_prop(*params, x)))
+
+
+def draw_forward_step(step, values, x):
+    """Figure of one forward step: the image x (784,) and the step's 10 values (10, 1) as bars. ``02_forward``."""
+    fig = Figure(figsize=(6, 2.4), layout="constrained")
+    ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
+    show_digit(x, "input x", ax_digit)
+    values = np.ravel(values)
+    ax_bars.bar(range(values.size), values, color=np.where(values > 0, "tab:blue", "tab:orange"))
+    ax_bars.axhline(0, color="black", linewidth=0.8)
+    ax_bars.set(xticks=range(values.size), xlabel="hidden unit" if step in ("Z1", "A1") else "digit")
+    if step == "A2":
+        ax_bars.set_ylim(0, 1)
+    ax_bars.set_title(f"{FORMULAS[step]}   shape {(values.size, 1)}", fontsize=9)
+    return fig
+
+
+def forward_stepper(params, X, index=0, step="Z1"):
+    """Step through the forward pass of image ``index`` of X (784, m). Used in ``02_forward.ipynb``.
+
+    Controls: ``.slider`` (image index), ``.step`` (ToggleButtons Z1, A1, Z2, A2).
+    ``.result`` is a dict: ``index``, ``step``, ``formula``, ``values`` (10, 1) (that step's column),
+    ``shape`` (a tuple) and ``text`` (the values with 2 decimals, as shown).
+
+    Drive it from code::
+
+        stepper.slider.value = 5
+        stepper.step.value = "A1"
+        print(stepper.result["shape"], stepper.result["text"])
+    """
+    w = _ipywidgets()
+    check_X(X, finite=False)
+    slider = w.IntSlider(value=index, min=0, max=X.shape[1] - 1, description="image", continuous_update=False)
+    step_buttons = w.ToggleButtons(options=STEPS, value=step, description="step",
+                                   style={"button_width": "60px"})
+    text, picture = w.HTML(), w.Image(format="png")
+    box = _explorer([w.HBox([slider, step_buttons]), text, picture], slider=slider, step=step_buttons,
+                    text=text, picture=picture)
+
+    def show(change=None):
+        index, step = slider.value, step_buttons.value
+        values = forward_steps(params, X[:, index])[step]
+        result = {"index": index, "step": step, "formula": FORMULAS[step], "values": values,
+                  "shape": tuple(values.shape), "text": format_values(values)}
+        text.value = f"<code>{result['formula']}</code>, shape {result['shape']}:<br><code>{result['text']}</code>"
+        picture.value = _png(draw_forward_step(step, values, X[:, index]))
+        box.result = result
+
+    slider.observe(show, names="value")
+    step_buttons.observe(show, names="value")
+    show()
+    return box

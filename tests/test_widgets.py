@@ -1,0 +1,258 @@
+"""Interactive explorers: the plain functions agree with independent computations, and each widget,
+driven from code as a notebook cell would drive it, updates ``.result`` at once (no browser needed)."""
+
+import subprocess
+import sys
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen in CI
+
+import numpy as np
+import pytest
+
+from helpers import (
+    format_values,
+    forward_prop,
+    forward_stepper,
+    forward_steps,
+    gradient_descent,
+    hidden_unit_view,
+    hidden_unit_viewer,
+    make_predictions,
+    mistake_indices,
+    one_hot,
+    prediction_browser,
+    prediction_view,
+    relu,
+    top_exciting,
+    train_explorer_run,
+    training_explorer,
+)
+
+SUBSET = 1000  # small: the tests stay quick on a busy machine
+
+
+# With the max-subtracted softmax, alpha up to ~1e10 only kills the ReLUs (accuracy stays at chance);
+# whether 1e8-1e10 reaches NaN depends on the subset. 1e12 overflows float32 within 3 steps on any subset.
+HUGE = 1e12
+
+
+def _is_png(image):
+    """True when an ipywidgets.Image holds a PNG picture."""
+    return bytes(image.value).startswith(b"\x89PNG")
+
+
+@pytest.fixture(scope="module")
+def subset(mnist):
+    """The first 1,000 training images (784, 1000) and their labels."""
+    return np.ascontiguousarray(mnist["X_train"][:, :SUBSET]), mnist["y_train"][:SUBSET]
+
+
+@pytest.fixture(scope="module")
+def params(subset):
+    """A briefly trained network (about 70% right): some predictions right, some wrong."""
+    X, y = subset
+    params, _ = gradient_descent(X, one_hot(y), 0.5, 50, rng=np.random.default_rng(0), progress="off")
+    return params
+
+
+@pytest.fixture(scope="module")
+def dev(mnist):
+    return mnist["X_dev"], mnist["y_dev"]
+
+
+# ---------------------------------------------------------------------------- plain functions
+
+
+def test_prediction_view_agrees_with_make_predictions(dev, params):
+    X, y = dev
+    predictions = make_predictions(X, *params)
+    A2 = forward_prop(*params, X)[3]
+    for index in range(0, 1000, 37):
+        view = prediction_view(index, X, y, params)
+        assert view["index"] == index and view["label"] == y[index]
+        assert view["prediction"] == predictions[index]
+        assert view["correct"] == (predictions[index] == y[index])
+        assert view["probabilities"].shape == (10,)
+        np.testing.assert_allclose(view["probabilities"], A2[:, index], rtol=1e-5, atol=1e-7)
+        assert abs(float(view["probabilities"].sum()) - 1) < 1e-5
+    with pytest.raises(IndexError, match="between 0 and 999"):
+        prediction_view(1000, X, y, params)
+
+
+def test_mistake_indices_are_exactly_the_wrong_predictions(dev, params):
+    X, y = dev
+    wrong = mistake_indices(X, y, params)
+    predictions = make_predictions(X, *params)
+    assert wrong.tolist() == [i for i in range(y.size) if predictions[i] != y[i]]
+    assert 0 < wrong.size < y.size / 2
+
+
+def test_forward_steps_agree_with_forward_prop(dev, params):
+    X, _ = dev
+    Z1, A1, Z2, A2 = forward_prop(*params, X[:, :10])
+    steps = forward_steps(params, X[:, 3])
+    assert list(steps) == ["Z1", "A1", "Z2", "A2"]
+    for name, full in zip(steps, (Z1, A1, Z2, A2)):
+        assert steps[name].shape == (10, 1)
+        np.testing.assert_allclose(steps[name][:, 0], full[:, 3], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(steps["A1"], relu(steps["Z1"]))
+    column = forward_steps(params, X[:, 3, None])
+    assert all(np.array_equal(column[k], steps[k]) for k in steps)
+
+
+def test_top_exciting_gives_the_largest_Z1(dev, params):
+    X, _ = dev
+    W1, b1 = params[0], params[1]
+    Z1 = forward_prop(*params, X)[0]  # independent: all of Z1 = W1 X + b1, (10, 1000)
+    for unit in range(10):
+        top = top_exciting(W1, b1, X, unit, n=8)
+        assert top.shape == (8,) and len(set(top.tolist())) == 8
+        z = Z1[unit, top]
+        assert (np.diff(z) <= 1e-5).all(), "largest first"
+        np.testing.assert_allclose(z, np.sort(Z1[unit])[::-1][:8], rtol=1e-5, atol=1e-5)
+    with pytest.raises(IndexError, match="between 0 and 9"):
+        top_exciting(W1, b1, X, 10)
+
+
+def test_hidden_unit_view_shows_a_row_of_W1(dev, params):
+    X, _ = dev
+    view = hidden_unit_view(params, X, 4, n=5)
+    assert view["weights"].shape == (28, 28)
+    np.testing.assert_array_equal(view["weights"].ravel(), params[0][4])
+    np.testing.assert_array_equal(view["indices"], top_exciting(params[0], params[1], X, 4, n=5))
+    np.testing.assert_allclose(view["z1"], forward_prop(*params, X[:, view["indices"]])[0][4], rtol=1e-5)
+
+
+def test_format_values():
+    assert format_values(np.array([[1.234], [-0.5], [0.0]])) == "[1.23, -0.50, 0.00]"
+    assert format_values([0.12345], decimals=3) == "[0.123]"
+
+
+def test_train_explorer_run_learns_with_a_good_alpha(subset, dev):
+    run = train_explorer_run(0.5, 100, *subset, *dev)
+    assert run["status"] == "ok" and not run["failed"] and not run["diverged"]
+    assert run["history"]["iteration"] == list(range(2, 101, 2))  # about 50 points per curve
+    assert run["train_accuracy"] > 0.5 and run["dev_accuracy"] > 0.5
+    assert run["message"].startswith("alpha = 0.5, 100 iterations: train accuracy")
+
+
+def test_train_explorer_run_says_when_large_alpha_kills_the_relus(subset, dev):
+    run = train_explorer_run(10, 30, *subset, *dev)
+    assert run["status"] == "chance" and run["failed"] and not run["diverged"]
+    assert run["train_accuracy"] < 0.2 and run["dead_units"] >= 5
+    assert "near chance" in run["message"] and "dead" in run["message"] and "too large" in run["message"]
+
+
+def test_train_explorer_run_says_when_alpha_is_too_small(subset):
+    run = train_explorer_run(0.001, 20, *subset)
+    assert run["status"] == "chance" and run["dead_units"] == 0 and run["dev_accuracy"] is None
+    assert "near chance" in run["message"] and "too small" in run["message"]
+
+
+def test_train_explorer_run_catches_divergence_quietly(subset, dev):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning may reach the notebook
+        run = train_explorer_run(HUGE, 50, *subset, *dev)
+    assert run["status"] == "diverged" and run["diverged"] and run["failed"]
+    assert run["diverged_at"] >= 1 and f"iteration {run['diverged_at']}" in run["message"]
+    assert "DIVERGED" in run["message"] and all(np.isfinite(p).all() for p in run["params"])
+
+
+# ---------------------------------------------------------------------------- widgets, driven from code
+
+
+def test_prediction_browser_slider_box_and_only_mistakes(dev, params):
+    X, y = dev
+    browser = prediction_browser(X, y, params)
+    assert browser.result["index"] == 0 and _is_png(browser.picture)
+    browser.slider.value = 7
+    assert browser.index_box.value == 7
+    expected = prediction_view(7, X, y, params)
+    assert all(browser.result[k] == expected[k] for k in ("index", "label", "prediction", "correct"))
+    np.testing.assert_array_equal(browser.result["probabilities"], expected["probabilities"])
+    browser.index_box.value = 12  # typing an index moves the slider
+    assert browser.slider.value == 12 and browser.result["index"] == 12
+
+    wrong = mistake_indices(X, y, params)
+    browser.only_mistakes.value = True
+    assert browser.slider.max == wrong.size - 1
+    assert browser.result["index"] == wrong[np.searchsorted(wrong, 12)]  # the first mistake from image 12 on
+    for position in (0, 1, wrong.size - 1):
+        browser.slider.value = position
+        assert browser.result["index"] == wrong[position] == browser.index_box.value
+        assert not browser.result["correct"] and browser.result["prediction"] != browser.result["label"]
+    right = int(np.setdiff1d(np.arange(wrong[3]), wrong)[-1])  # a correctly predicted image before mistake 3
+    browser.index_box.value = right
+    assert browser.result["index"] == browser.index_box.value == wrong[3] and browser.slider.value == 3
+    assert "mistake 4 of" in browser.text.value
+
+    browser.only_mistakes.value = False  # back to all images, staying on the same one
+    assert browser.slider.max == 999 and browser.slider.value == wrong[3] == browser.result["index"]
+
+
+def test_prediction_browser_can_start_on_the_mistakes(dev, params):
+    X, y = dev
+    browser = prediction_browser(X, y, params, index=5, only_mistakes=True)
+    wrong = mistake_indices(X, y, params)
+    assert browser.only_mistakes.value and browser.result["index"] == wrong[np.searchsorted(wrong, 5)]
+
+
+def test_training_explorer_trains_on_click(mnist):
+    trainer = training_explorer(mnist["X_train"], mnist["y_train"], mnist["X_dev"], mnist["y_dev"],
+                                n_train=500, iterations=30, alpha_max=HUGE)
+    assert trainer.result is None and _is_png(trainer.picture)
+    trainer.alpha.value = 0.5
+    trainer.train_button.click()
+    run = trainer.result
+    expected = train_explorer_run(0.5, 30, mnist["X_train"][:, :500], mnist["y_train"][:500],
+                                  mnist["X_dev"], mnist["y_dev"])
+    assert run["status"] == "ok" and run["history"] == expected["history"]
+    assert run["message"] in trainer.text.value and not trainer.train_button.disabled
+
+    trainer.alpha.value = 10
+    trainer.train_button.click()
+    assert trainer.result["status"] == "chance" and "near chance" in trainer.text.value
+
+    trainer.alpha.value = HUGE
+    trainer.train_button.click()
+    assert trainer.result["diverged"] and "DIVERGED" in trainer.text.value
+    assert _is_png(trainer.picture) and not trainer.train_button.disabled
+
+
+def test_training_explorer_alpha_range_defaults_to_0001_100(mnist):
+    trainer = training_explorer(mnist["X_train"], mnist["y_train"], n_train=100)
+    trainer.alpha.value = 1e10
+    assert trainer.alpha.value == pytest.approx(100)
+    trainer.alpha.value = 1e-9
+    assert trainer.alpha.value == pytest.approx(0.001)
+
+
+def test_hidden_unit_viewer(dev, params):
+    X, _ = dev
+    viewer = hidden_unit_viewer(params, X, n=6)
+    assert viewer.result["unit"] == 0
+    viewer.unit.value = 4
+    assert viewer.result["unit"] == 4 and _is_png(viewer.picture)
+    np.testing.assert_array_equal(viewer.result["indices"], top_exciting(params[0], params[1], X, 4, n=6))
+
+
+def test_forward_stepper(dev, params):
+    X, _ = dev
+    stepper = forward_stepper(params, X)
+    assert stepper.result["index"] == 0 and stepper.result["step"] == "Z1"
+    stepper.slider.value = 5
+    stepper.step.value = "A1"
+    result = stepper.result
+    assert result["index"] == 5 and result["step"] == "A1" and result["shape"] == (10, 1)
+    np.testing.assert_array_equal(result["values"], forward_steps(params, X[:, 5])["A1"])
+    assert result["text"] == format_values(result["values"]) and result["text"] in stepper.text.value
+    stepper.step.value = "A2"
+    assert abs(float(stepper.result["values"].sum()) - 1) < 1e-5 and stepper.result["formula"] == "A2 = softmax(Z2)"
+
+
+def test_importing_helpers_does_not_import_ipywidgets():
+    code = "import sys, helpers; assert 'ipywidgets' not in sys.modules; assert helpers.prediction_browser"
+    subprocess.run([sys.executable, "-c", code], check=True)
