@@ -5,6 +5,8 @@ on a Matplotlib ``Axes`` (made for you when ``ax`` is None) and returns what it 
 can check a figure's numbers with an ``assert`` (nbval does not compare images).
 """
 
+from functools import lru_cache
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -75,6 +77,13 @@ def plot_label_histogram(y, ax=None, title="labels"):
     return counts
 
 
+@lru_cache(maxsize=1)
+def _test_set():
+    """The 10,000 test images (784, 10000) and labels, loaded once per session for ``test_prediction``."""
+    data = load_data()
+    return data["X_test"], data["y_test"]
+
+
 def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     """Show image ``index`` of X with the network's prediction and the true label (the seed's function).
 
@@ -82,8 +91,7 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     Prints ``Prediction: p  Label: l`` and returns ``(prediction, label)`` as ints.
     """
     if X is None or y is None:
-        data = load_data()
-        X, y = data["X_test"], data["y_test"]
+        X, y = _test_set()
     check_X(X, finite=False)
     if not 0 <= index < X.shape[1]:
         raise IndexError(f"index must be between 0 and {X.shape[1] - 1}; got {index}.")
@@ -99,7 +107,7 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
 test_prediction.__test__ = False  # a seed name, not a pytest test
 
 
-def plot_history(history, metric="accuracy", ax=None, title=None):
+def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration"):
     """Train (and dev) ``metric`` ('accuracy' or 'loss') against iterations. Taught in ``04_training.ipynb``.
 
     Returns the Axes.
@@ -108,7 +116,7 @@ def plot_history(history, metric="accuracy", ax=None, title=None):
     ax.plot(history["iteration"], history[f"train_{metric}"], label="train")
     if history.get(f"dev_{metric}"):
         ax.plot(history["iteration"], history[f"dev_{metric}"], label="dev")
-    ax.set_xlabel("iteration")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(metric)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -155,7 +163,7 @@ def plot_misclassified(X, y, A2, n=10, columns=5):
     """
     shown = misclassified(y, A2)[:n]
     rows = int(np.ceil(len(shown) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.5, rows * 1.7), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.5, rows * 1.85), squeeze=False)
     predictions = get_predictions(A2)
     for ax, i in zip(axes.ravel(), shown):
         p = predictions[i]

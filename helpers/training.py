@@ -188,6 +188,9 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     rng = np.random.default_rng(0) if rng is None else rng
     params, train, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
     m = X.shape[1]
+    # One image per row (a transposed copy, made once): a batch is then `batch_size` whole rows, copied
+    # contiguously, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
+    XT, YT = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
     velocity = [np.zeros_like(p) for p in params]
     history = new_history()
     bar = Progress(epochs, "mini-batch SGD", mode=progress)
@@ -195,10 +198,9 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
         alpha_t = alpha if schedule is None else schedule(alpha, epoch - 1, epochs)
         last_finite = params
         order = rng.permutation(m)
-        X_shuffled, Y_shuffled = X[:, order], Y[:, order]  # one gather per epoch; batches are then slices
         for start in range(0, m, batch_size):
-            Xb = X_shuffled[:, start:start + batch_size]
-            Yb = Y_shuffled[:, start:start + batch_size]
+            batch = order[start:start + batch_size]
+            Xb, Yb = XT[batch].T, YT[batch].T  # (784, b) and (10, b): the batch's columns
             with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught after the epoch
                 Z1, A1, Z2, A2 = forward_prop(*params, Xb)
                 grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], Xb, Yb)
