@@ -193,8 +193,8 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
     iterations gives the same result. ``record_every`` defaults to about ``RECORDS`` points per curve.
 
     Returns a dict:
-    ``status``: ``"ok"``; ``"diverged"`` (NaN or inf: alpha absurdly large, ~1e12; the max-subtracted
-    softmax keeps smaller ones finite); or ``"chance"`` (train accuracy below ``FAILED_BELOW``: the
+    ``status``: ``"ok"``; ``"diverged"`` (NaN or inf: alpha absurdly large, ~1e10 and up depending on
+    the images; the max-subtracted softmax keeps smaller ones finite); or ``"chance"`` (train accuracy below ``FAILED_BELOW``: the
     ReLUs died because alpha is too large, ~2 and up, or alpha and iterations are too small);
     ``diverged``, ``failed`` (bools); ``message`` (a sentence saying which, and what to try);
     ``history`` (see ``gradient_descent``); ``params`` (the last finite ones);
@@ -267,7 +267,7 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
     X (784, m), y (m,): the training set (only its first ``n_train`` columns are used, so a run
     answers within seconds); X_dev (784, n), y_dev (n,): the dev set for the dev curve.
     Controls: ``.alpha`` (FloatLogSlider from ``alpha_min`` to ``alpha_max``; pass ``alpha_max=1e12``
-    to let students reach NaN: below that, a large alpha kills the ReLUs instead), ``.iterations``
+    to let students reach NaN, which needs alpha ~1e10 or more: a merely large alpha kills the ReLUs instead), ``.iterations``
     (IntSlider), ``.train_button``.
     ``.result`` is the latest ``train_explorer_run`` (None before the first click).
 
