@@ -50,14 +50,23 @@ def flops_per_iteration(m, n_in=784, n_hidden=10, n_out=10):
 
 def median_seconds(step, repeats, warmup=3):
     """Median wall time of ``step()`` over ``repeats`` calls, after ``warmup`` calls."""
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return interleaved_medians([step], repeats, warmup)[0]
+
+
+def interleaved_medians(steps, repeats, warmup=3, rounds=4):
+    """Median wall time of each of ``steps``, timed in alternating rounds so that the machine's
+    slow and fast moments (other processes, a virtual machine's neighbours) fall on all of them alike."""
+    times = [[] for _ in steps]
+    for round_ in range(rounds):
+        order = list(enumerate(steps))
+        for i, step in (order if round_ % 2 == 0 else order[::-1]):
+            for _ in range(warmup):
+                step()
+            for _ in range(max(1, repeats // rounds)):
+                start = time.perf_counter()
+                step()
+                times[i].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 # ---- the seed's own style, kept here as the reference (not in helpers: nobody should use it) ----
@@ -164,10 +173,10 @@ def main():
     flops = flops_per_iteration(m)
 
     params32 = init_params(np.random.default_rng(0))
-    t_helpers = median_seconds(lambda: helpers_iteration(params32, X, Y), repeats)
     X64, y64 = seed_style_data(data)
     params64 = tuple(p.astype(np.float64) for p in params32)
-    t_seed = median_seconds(lambda: seed_style_iteration(params64, X64, y64), repeats)
+    t_seed, t_helpers = interleaved_medians([lambda: seed_style_iteration(params64, X64, y64),
+                                             lambda: helpers_iteration(params32, X, Y)], repeats)
     mem_helpers = peak_traced_mb(lambda: helpers_iteration(params32, X, Y))
     mem_seed = peak_traced_mb(lambda: seed_style_iteration(params64, X64, y64))
     del X64

@@ -52,7 +52,7 @@ def test_init_is_reproducible():
 def test_relu_and_derivative():
     Z = np.array([[-2.0, 0.0, 3.0]])
     assert relu(Z).tolist() == [[0.0, 0.0, 3.0]]
-    assert relu_derivative(Z).tolist() == [[0.0, 0.0, 1.0]]
+    assert relu_derivative(Z).tolist() == [[False, False, True]]  # a mask: True acts as 1
 
 
 def test_softmax_columns_sum_to_one():
