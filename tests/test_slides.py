@@ -20,15 +20,21 @@ SERIES = ["01_data", "02_forward", "03_backward", "04_training", "05_evaluation"
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 NEW_SLIDE = {"slide", "subslide"}
 
-# What fits on a 1280 x 720 projector (RISE / reveal.js at its default scale), in pixels.
-SCREEN_HEIGHT = 720
+# What fits on a 1280 x 720 projector. The heights below (pixels) were fitted by least squares to the
+# measured heights of all 131 slides of the series, exported with the command in the README and rendered
+# in headless Chromium at 1280 x 720 (residual spread about 40 px); a slide whose content ran past about
+# 710 px was cut off at the bottom.
+SCREEN_HEIGHT = 700  # the budget for the estimate (its error is about 40 px either way)
 MAX_CODE_LINES = 12  # lines of one code cell on a slide
-MAX_LINE_CHARS = 100  # characters of one line of code
-MARKDOWN_LINE = 30  # height of a line of Markdown text
-HEADING_LINE = 55  # height of a heading
-EQUATION = 60  # height of a display equation
-CODE_LINE = 22  # height of a line of code or of printed output
-CELL_GAP = 16  # padding around each cell
+MAX_LINE_CHARS = 100  # characters of one line of code (about 100 fit at 1280 px)
+MARKDOWN_LINE = 28  # height of a line of Markdown text
+HEADING_LINE = 92  # height of a heading, with its margins
+EQUATION = 79  # height of a display equation
+CODE_LINE = 23  # height of a line of code
+OUTPUT_LINE = 30  # height of a line of printed output
+IMAGE_SCALE = 1.2  # a figure's height on the slide per pixel of its PNG
+CELL_GAP = 26  # padding around each cell
+WIDGET = 400  # a widget's height when rendered (a widget needs a slide to itself)
 MAX_OUTPUT_LINES = 12  # printed lines shown on a slide before it scrolls
 
 
@@ -43,7 +49,7 @@ def png_height(data):
 
 
 def cell_height(cell):
-    """A rough height on screen, in pixels, of one cell with its outputs."""
+    """A rough height on screen, in pixels, of one cell with its outputs (see the constants above)."""
     height = CELL_GAP
     if cell.cell_type == "markdown":
         in_math = False
@@ -62,10 +68,12 @@ def cell_height(cell):
     for out in cell.get("outputs", []):
         data = out.get("data", {})
         if "image/png" in data:
-            height += png_height(data["image/png"])
+            height += IMAGE_SCALE * png_height(data["image/png"])
+        elif "application/vnd.jupyter.widget-view+json" in data:
+            height += WIDGET
         elif "text" in out or "text/plain" in data:
             text = out.get("text", data.get("text/plain", ""))
-            height += CODE_LINE * min(len(text.splitlines()), MAX_OUTPUT_LINES)
+            height += OUTPUT_LINE * min(len(text.splitlines()), MAX_OUTPUT_LINES)
     return height
 
 
@@ -181,5 +189,5 @@ def test_no_slide_overflows_the_screen(notebook):
         height = sum(cell_height(c) for c in group)
         first = group[0].source.splitlines()[0] if group[0].source else "(empty)"
         if height > SCREEN_HEIGHT:
-            problems.append(f"'{first[:60]}' is about {height} px tall")
+            problems.append(f"'{first[:60]}' is about {height:.0f} px tall")
     assert not problems, f"slides taller than {SCREEN_HEIGHT} px (split them):\n" + "\n".join(problems)
