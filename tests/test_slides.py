@@ -26,7 +26,7 @@ NEW_SLIDE = {"slide", "subslide"}
 # 710 px was cut off at the bottom.
 SCREEN_HEIGHT = 700  # the budget for the estimate (its error is about 40 px either way)
 MAX_CODE_LINES = 12  # lines of one code cell on a slide
-MAX_LINE_CHARS = 100  # characters of one line of code (about 100 fit at 1280 px)
+MAX_LINE_CHARS = 99  # characters of one line of code (measured: 100 scroll sideways at 1280 px)
 MARKDOWN_LINE = 28  # height of a line of Markdown text
 HEADING_LINE = 92  # height of a heading, with its margins
 EQUATION = 79  # height of a display equation
