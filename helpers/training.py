@@ -60,12 +60,15 @@ def record(history, iteration, params, train, dev):
     ``train`` and ``dev`` are ``(X, y, Y)`` triples (``dev`` may be None). Returns the metrics shown by the progress bar.
     """
     history["iteration"].append(iteration)
-    loss, acc = evaluate(params, *train)
+    # Huge (still finite) parameters, just before they turn inf, may overflow here: the training loop
+    # reports that divergence with a clear message one step later, so NumPy's warnings would only add noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, acc = evaluate(params, *train)
+        dev_loss, dev_acc = evaluate(params, *dev) if dev is not None else (None, None)
     history["train_loss"].append(loss)
     history["train_accuracy"].append(acc)
     metrics = {"loss": loss, "train acc": acc}
     if dev is not None:
-        dev_loss, dev_acc = evaluate(params, *dev)
         history["dev_loss"].append(dev_loss)
         history["dev_accuracy"].append(dev_acc)
         metrics["dev acc"] = dev_acc

@@ -206,12 +206,9 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
     result = {"alpha": float(alpha), "iterations": int(iterations), "diverged": False, "failed": False,
               "diverged_at": None, "train_accuracy": None, "dev_accuracy": None}
     try:
-        # Huge (still finite) parameters overflow while recording, just before they turn inf: this run
-        # reports divergence in its message, so NumPy's overflow warnings would only add noise.
-        with np.errstate(over="ignore", invalid="ignore"):
-            params, history = gradient_descent(X, one_hot(y, dtype=X.dtype), alpha, iterations,
-                                               rng=np.random.default_rng(seed), X_dev=X_dev, y_dev=y_dev,
-                                               record_every=record_every, progress="off")
+        params, history = gradient_descent(X, one_hot(y, dtype=X.dtype), alpha, iterations,
+                                           rng=np.random.default_rng(seed), X_dev=X_dev, y_dev=y_dev,
+                                           record_every=record_every, progress="off")
     except TrainingDiverged as err:
         message = (f"alpha = {alpha:g}: training DIVERGED: the parameters became NaN or inf at iteration "
                    f"{err.iteration}. The learning rate is far too large; try alpha between 0.1 and 1.")
