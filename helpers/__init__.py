@@ -6,6 +6,7 @@ or plotted. Each function's docstring names the notebook that teaches it and the
     from helpers import load_data, one_hot, init_params, forward_prop, backward_prop, update_params
 """
 
+from .blocks import BLOCK_SIZE, Block, block_gradients, ink_box, kept_fraction, make_blocks
 from .data import (
     DEFAULT_PATH,
     IMAGE_SIDE,

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .blocks import block_gradients, make_blocks
 from .data import check_labels, check_X, one_hot
 from .network import (
     backward_prop,
@@ -113,7 +114,9 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
                      record_every=RECORD_EVERY, callback=None, progress="auto", on_divergence="raise"):
     """Full-batch gradient descent, as in the seed: every step uses all m training images.
 
-    Taught in ``04_training.ipynb``. Each iteration is forward_prop, backward_prop, update_params.
+    Taught in ``04_training.ipynb``. Each iteration is forward_prop, backward_prop, update_params; the
+    forward and backward lines run block by block (``block_gradients``): the same gradients, about
+    twice as fast, because blocks of similar images leave out the pixels that are blank in all of them.
 
     Parameters
     ----------
@@ -134,12 +137,13 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     ``dev_loss``, ``dev_accuracy`` (the dev lists stay empty without a dev set).
     """
     params, train, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
+    blocks = make_blocks(X, Y)  # X's columns cut into blocks of similar images, blank pixels left out
     history = new_history()
     bar = Progress(iterations, "gradient descent", mode=progress)
     for i in range(1, iterations + 1):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below, with a clear message
-            Z1, A1, Z2, A2 = forward_prop(*params, X)
-            dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
+            # forward_prop then backward_prop on all m columns, computed block by block: same gradients, faster
+            dW1, db1, dW2, db2 = block_gradients(*params, blocks)
             new = update_params(*params, dW1, db1, dW2, db2, alpha)
         if not all_finite(new):
             err = _diverged("iteration", i, alpha, params, history, bar)

@@ -1,0 +1,117 @@
+"""Block-by-block gradients: the same numbers as forward_prop + backward_prop on all of X, less work."""
+
+import numpy as np
+import pytest
+
+from helpers import (
+    IMAGE_SIDE,
+    backward_prop,
+    block_gradients,
+    forward_prop,
+    gradient_descent,
+    ink_box,
+    init_params,
+    kept_fraction,
+    make_blocks,
+    one_hot,
+    update_params,
+)
+
+SUBSET = 3000
+
+
+@pytest.fixture(scope="module")
+def subset64(mnist):
+    X = mnist["X_train"][:, :SUBSET].astype(np.float64)
+    return X, one_hot(mnist["y_train"][:SUBSET], dtype=np.float64)
+
+
+def image_with_ink(rows, cols):
+    image = np.zeros((IMAGE_SIDE, IMAGE_SIDE))
+    image[rows, cols] = 0.5
+    return image.reshape(-1, 1)  # one column of X
+
+
+def test_ink_box_is_left_right_top_bottom():
+    X = np.hstack([image_with_ink(slice(5, 10), slice(3, 21)), image_with_ink(27, 0), np.zeros((784, 1))])
+    left, right, top, bottom = ink_box(X)
+    assert (left.tolist(), right.tolist(), top.tolist(), bottom.tolist()) == ([3, 0, 0], [20, 0, 27], [5, 27, 0],
+                                                                              [9, 27, 27])
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 500, 4096])
+def test_blocks_hold_every_column_once_and_drop_only_blank_pixels(subset64, block_size):
+    X, _ = subset64
+    X = X[:, :1000]
+    ids = np.arange(X.shape[1])[None, :]  # a "Y" that names each column
+    blocks = make_blocks(X, ids, block_size)
+    columns = np.concatenate([block.Y[0] for block in blocks])
+    assert sorted(columns.tolist()) == ids[0].tolist()
+    assert all(block.X.shape == (block.pixels.size, block.Y.shape[1]) for block in blocks)
+    for block in blocks:
+        full = X[:, block.Y[0]]
+        assert np.array_equal(full[block.pixels], block.X)
+        dropped = np.setdiff1d(np.arange(784), block.pixels)
+        assert not full[dropped].any(), "a block may only leave out pixels that are 0 in all its images"
+        assert block.X.flags.c_contiguous
+
+
+def test_real_blocks_keep_about_half_of_X(mnist):
+    X = mnist["X_train"]
+    blocks = make_blocks(X, one_hot(mnist["y_train"]))
+    fraction = kept_fraction(blocks)
+    assert 0.35 < fraction < 0.6  # 04_training.ipynb prints it: ~0.50
+    assert fraction < 0.8 * np.mean(X.any(axis=1))  # sorting by the ink box beats dropping the always-blank pixels
+
+
+@pytest.mark.parametrize("block_size", [64, 1000, 5000])
+def test_block_gradients_equal_backward_prop_on_all_of_X(subset64, block_size):
+    X, Y = subset64
+    params = init_params(np.random.default_rng(1), dtype=np.float64)
+    expected = backward_prop(*forward_prop(*params, X), params[0], params[2], X, Y)
+    got = block_gradients(*params, make_blocks(X, Y, block_size))
+    for name, g, e in zip(["dW1", "db1", "dW2", "db2"], got, expected):
+        assert g.shape == e.shape, name
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-13, err_msg=name)
+
+
+def test_block_gradients_handle_blank_images_and_a_short_last_block():
+    rng = np.random.default_rng(2)
+    images = np.zeros((130, IMAGE_SIDE, IMAGE_SIDE))
+    images[:, 4:24, 4:24] = np.where(rng.random((130, 20, 20)) < 0.2, rng.random((130, 20, 20)), 0.0)
+    images[:40] = 0  # 40 blank images (ink box 0, 27, 0, 27): sorted first, their block keeps no pixel
+    X = images.reshape(130, -1).T
+    Y = one_hot(rng.integers(0, 10, 130), dtype=np.float64)
+    blocks = make_blocks(X, Y, 40)
+    assert min(block.pixels.size for block in blocks) == 0 and blocks[-1].Y.shape[1] == 10
+    params = init_params(rng, scheme="he", dtype=np.float64)
+    expected = backward_prop(*forward_prop(*params, X), params[0], params[2], X, Y)
+    for g, e in zip(block_gradients(*params, blocks), expected):
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-13)
+
+
+def test_gradient_descent_follows_the_plain_loop(subset64):
+    X, Y = subset64
+    start = init_params(np.random.default_rng(0), dtype=np.float64)
+    params = start
+    for _ in range(20):  # the seed's loop, written out
+        grads = backward_prop(*forward_prop(*params, X), params[0], params[2], X, Y)
+        params = update_params(*params, *grads, 0.1)
+    got, _ = gradient_descent(X, Y, 0.1, 20, params=start, progress="off")
+    for g, p in zip(got, params):
+        np.testing.assert_allclose(g, p, rtol=1e-9, atol=1e-12)
+
+
+def test_make_blocks_rejects_mismatched_inputs(subset64):
+    X, Y = subset64
+    with pytest.raises(ValueError, match="same number of columns"):
+        make_blocks(X, Y[:, :10])
+    with pytest.raises(ValueError, match=r"\(784, m\)"):
+        make_blocks(X.T, Y)
+
+
+def test_block_gradients_reject_wrong_parameter_shapes(subset64):
+    X, Y = subset64
+    W1, b1, W2, b2 = init_params(np.random.default_rng(0), dtype=np.float64)
+    with pytest.raises(ValueError, match="b1"):
+        block_gradients(W1, b1.ravel(), W2, b2, make_blocks(X, Y))
