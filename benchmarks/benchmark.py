@@ -7,7 +7,10 @@ Run from the repository root:
 
 It prints, measured in this one run:
   * seconds per full-batch iteration (forward, backward, update) on 59,000 images, median after warm-up,
-    for the helpers and for a seed-style reference written below (float64, naive softmax), and their ratio;
+    for the helpers (as gradient_descent runs them: block_gradients), for the helpers' forward_prop and
+    backward_prop on all of X at once, and for a seed-style reference written below (float64, naive
+    softmax), and the ratios;
+  * the same for a few block sizes (helpers.blocks.BLOCK_SIZE is the fastest one measured here);
   * the achieved GFLOP/s, against this machine's own float32 GEMM peak and memory bandwidth;
   * the peak memory one iteration allocates (tracemalloc) and the process's peak resident size;
   * seconds to reach 0.90 dev accuracy with full-batch and with mini-batch training.
@@ -25,11 +28,15 @@ import tracemalloc
 import numpy as np
 
 from helpers import (
+    BLOCK_SIZE,
     backward_prop,
+    block_gradients,
     forward_prop,
     gradient_descent,
     init_params,
+    kept_fraction,
     load_data,
+    make_blocks,
     minibatch_sgd,
     one_hot,
     update_params,
@@ -37,6 +44,7 @@ from helpers import (
 
 ALPHA = 0.10  # the seed's learning rate
 TARGET_DEV_ACCURACY = 0.90
+BLOCK_SIZES = (512, 1024, 2048, 4096)  # compared in the block-size table
 GEMM_SIZE = 2048  # square float32 matrices for the peak-GEMM measurement
 BANDWIDTH_BYTES = 512 * 2**20  # array size for the memory-bandwidth measurement
 
@@ -96,8 +104,14 @@ def seed_style_iteration(params, X, y):
     return W1 - ALPHA * dW1, b1 - ALPHA * db1, W2 - ALPHA * dW2, b2 - ALPHA * db2
 
 
-def helpers_iteration(params, X, Y):
-    """One iteration with the helpers, exactly as gradient_descent runs it."""
+def helpers_iteration(params, blocks):
+    """One iteration with the helpers, exactly as gradient_descent runs it: gradients block by block."""
+    dW1, db1, dW2, db2 = block_gradients(*params, blocks)
+    return update_params(*params, dW1, db1, dW2, db2, ALPHA)
+
+
+def whole_X_iteration(params, X, Y):
+    """One iteration with forward_prop and backward_prop on all of X at once (float32, C-order X)."""
     Z1, A1, Z2, A2 = forward_prop(*params, X)
     dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
     return update_params(*params, dW1, db1, dW2, db2, ALPHA)
@@ -175,10 +189,20 @@ def main():
     params32 = init_params(np.random.default_rng(0))
     X64, y64 = seed_style_data(data)
     params64 = tuple(p.astype(np.float64) for p in params32)
-    t_seed, t_helpers = interleaved_medians([lambda: seed_style_iteration(params64, X64, y64),
-                                             lambda: helpers_iteration(params32, X, Y)], repeats)
-    mem_helpers = peak_traced_mb(lambda: helpers_iteration(params32, X, Y))
+    start = time.perf_counter()
+    blocks = make_blocks(X, Y)  # made once per training run, by gradient_descent
+    t_make_blocks = time.perf_counter() - start
+    kept = kept_fraction(blocks)
+    blocks_mb = sum(block.X.nbytes for block in blocks) / 1e6
+    t_seed, t_whole, t_helpers = interleaved_medians([lambda: seed_style_iteration(params64, X64, y64),
+                                                      lambda: whole_X_iteration(params32, X, Y),
+                                                      lambda: helpers_iteration(params32, blocks)], repeats)
+    mem_helpers = peak_traced_mb(lambda: helpers_iteration(params32, blocks))
+    mem_whole = peak_traced_mb(lambda: whole_X_iteration(params32, X, Y))
     mem_seed = peak_traced_mb(lambda: seed_style_iteration(params64, X64, y64))
+    by_size = {size: make_blocks(X, Y, size) for size in BLOCK_SIZES}
+    t_sizes = interleaved_medians([lambda b=b: helpers_iteration(params32, b) for b in by_size.values()]
+                                  + [lambda: seed_style_iteration(params64, X64, y64)], max(8, repeats // 2))
     del X64
     peak = gemm_peak_gflops(max(3, repeats // 8))
     bandwidth = memory_bandwidth_gbs(max(5, repeats // 4))
@@ -196,13 +220,23 @@ def main():
     print(f"one full-batch iteration, m = {m:,} images, {flops / 1e9:.2f} GFLOP, median of {repeats}\n")
     print(f"| implementation | s / iteration | GFLOP/s | peak MB allocated |")
     print(f"|---|---|---|---|")
-    print(f"| seed style (float64, F-order X, naive softmax) | {t_seed:.4f} | {flops / t_seed / 1e9:.0f} | {mem_seed:.0f} |")
-    print(f"| helpers (float32, C-order X) | {t_helpers:.4f} | {flops / t_helpers / 1e9:.0f} | {mem_helpers:.0f} |")
-    print(f"\nspeed-up of the helpers over the seed style: {t_seed / t_helpers:.1f}x")
-    print(f"machine limits: float32 GEMM peak {peak:.0f} GFLOP/s ({GEMM_SIZE}^2), "
+    print(f"| seed style (float64, F-order X, naive softmax) | {t_seed:.4f} | {flops / t_seed / 1e9:.0f} | {mem_seed:.1f} |")
+    print(f"| helpers on all of X at once (float32, C-order X) | {t_whole:.4f} | {flops / t_whole / 1e9:.0f} "
+          f"| {mem_whole:.1f} |")
+    print(f"| helpers as gradient_descent runs them (blocks of {BLOCK_SIZE}) | {t_helpers:.4f} "
+          f"| {flops / t_helpers / 1e9:.0f} | {mem_helpers:.1f} |")
+    print(f"\nspeed-up over the seed style: helpers {t_seed / t_helpers:.1f}x, all of X at once {t_seed / t_whole:.1f}x")
+    print(f"(GFLOP/s counts the spec's {flops / 1e9:.2f} GFLOP; the blocks keep {kept:.1%} of X's entries, "
+          f"{blocks_mb:.0f} MB, made in {t_make_blocks:.2f} s once per training run)")
+    print("\n| images per block | kept of X | s / iteration | speed-up over the seed style (this table's run) |")
+    print("|---|---|---|---|")
+    for (size, b), t in zip(by_size.items(), t_sizes):
+        print(f"| {size} | {kept_fraction(b):.1%} | {t:.4f} | {t_sizes[-1] / t:.1f}x |")
+    print(f"\nmachine limits: float32 GEMM peak {peak:.0f} GFLOP/s ({GEMM_SIZE}^2), "
           f"read bandwidth {bandwidth:.1f} GB/s")
     print(f"  compute bound for one iteration: {flops / (peak * 1e9):.4f} s; "
-          f"reading float32 X twice: {2 * x_bytes / (bandwidth * 1e9):.4f} s")
+          f"reading float32 X twice: {2 * x_bytes / (bandwidth * 1e9):.4f} s; "
+          f"reading the blocks once: {blocks_mb / 1e3 / bandwidth:.4f} s")
     print(f"process peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     for name, watch, unit in [("full-batch GD (He init, alpha 0.5)", full, "iterations"),
                               ("mini-batch SGD (batch 64, momentum 0.9)", mini, "epochs")]:

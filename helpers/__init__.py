@@ -6,7 +6,16 @@ or plotted. Each function's docstring names the notebook that teaches it and the
     from helpers import load_data, one_hot, init_params, forward_prop, backward_prop, update_params
 """
 
-from .blocks import BLOCK_SIZE, Block, block_gradients, ink_box, kept_fraction, make_blocks
+from .blocks import (
+    BLOCK_SIZE,
+    Block,
+    block_gradients,
+    block_loss_accuracy,
+    forward_block,
+    ink_box,
+    kept_fraction,
+    make_blocks,
+)
 from .data import (
     DEFAULT_PATH,
     IMAGE_SIDE,
@@ -43,9 +52,11 @@ from .network import (
     update_params,
 )
 from .plots import (
+    block_column,
     confusion_matrix,
     label_counts,
     misclassified,
+    plot_blocks,
     plot_confusion_matrix,
     plot_digit_grid,
     plot_hidden_units,

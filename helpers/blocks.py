@@ -24,9 +24,9 @@ from collections import namedtuple
 import numpy as np
 
 from .data import IMAGE_SIDE, N_PIXELS, check_X
-from .network import check_params, relu, relu_derivative, softmax
+from .network import check_params, cross_entropy_loss, get_predictions, relu, relu_derivative, softmax
 
-BLOCK_SIZE = 1024  # images per block: measured fastest here among 512 ... 4096 (benchmarks/benchmark.py)
+BLOCK_SIZE = 1024  # images per block: with 2048 the fastest of 512 ... 4096 here (benchmarks/benchmark.py)
 
 #: One block: ``pixels`` (k,) the rows of X it keeps; ``X`` (k, B) those rows of its B images; ``Y`` (10, B).
 Block = namedtuple("Block", "pixels X Y")
@@ -57,12 +57,14 @@ def make_blocks(X, Y, block_size=BLOCK_SIZE):
         raise ValueError(f"X {X.shape} and Y {Y.shape} must have the same number of columns m.")
     left, right, top, bottom = ink_box(X)
     order = np.lexsort((bottom, top, right, left))  # sort by left, then right, top, bottom
+    images = np.ascontiguousarray(X.T)  # (m, 784), one image per row: a block's images are then quick to gather
     blocks = []
     for start in range(0, X.shape[1], block_size):
         columns = order[start:start + block_size]
-        X_b = X[:, columns]
-        pixels = np.flatnonzero(X_b.any(axis=1))  # rows with some ink in this block
-        blocks.append(Block(pixels, np.ascontiguousarray(X_b[pixels]), np.ascontiguousarray(Y[:, columns])))
+        block_images = images[columns]  # (B, 784)
+        pixels = np.flatnonzero(block_images.any(axis=0))  # pixels with ink in some image of the block
+        X_b = np.ascontiguousarray(block_images[:, pixels].T)  # (k, B), stored row by row like X
+        blocks.append(Block(pixels, X_b, np.ascontiguousarray(Y[:, columns])))
     return blocks
 
 
@@ -73,27 +75,52 @@ def kept_fraction(blocks):
     return kept / (N_PIXELS * m)
 
 
+def forward_block(W1, b1, W2, b2, block):
+    """``forward_prop`` on the B columns of one block, with W1 restricted to the block's pixels.
+
+    Z1 = W1[:, pixels] X_b + b1 (= W1 X_b + b1: blank pixels add nothing); A1, Z2, A2 as in the spec.
+    Returns Z1, A1, Z2, A2, each (10, B).
+    """
+    Z1 = W1[:, block.pixels] @ block.X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = softmax(Z2)
+    return Z1, A1, Z2, A2
+
+
 def block_gradients(W1, b1, W2, b2, blocks):
     """dW1, db1, dW2, db2 for all m columns: the same as ``backward_prop`` after ``forward_prop`` on all of X.
 
-    Each block runs the spec's forward and backward lines on its B columns, with W1 restricted to its
-    pixels (``W1[:, pixels]`` is 10 x k); the sums over examples are added up over the blocks and
-    divided by m at the end. Shapes: W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1); the gradients
-    have the shapes of their parameters.
+    Each block runs the spec's forward and backward lines on its B columns (``forward_block``); the sums
+    over examples are added up over the blocks and divided by m at the end. Shapes: W1 (10, 784),
+    b1 (10, 1), W2 (10, 10), b2 (10, 1); the gradients have the shapes of their parameters.
     """
     check_params(W1, b1, W2, b2)
     dW1, db1, dW2, db2 = (np.zeros_like(p) for p in (W1, b1, W2, b2))
     m = 0
-    for pixels, X, Y in blocks:
-        m += X.shape[1]
-        Z1 = W1[:, pixels] @ X + b1  # = W1 X_b + b1: blank pixels add nothing
-        A1 = relu(Z1)
-        Z2 = W2 @ A1 + b2
-        A2 = softmax(Z2)
-        dZ2 = A2 - Y
+    for block in blocks:
+        m += block.X.shape[1]
+        Z1, A1, Z2, A2 = forward_block(W1, b1, W2, b2, block)
+        dZ2 = A2 - block.Y
         dW2 += dZ2 @ A1.T
         db2 += dZ2.sum(axis=1, keepdims=True)
         dZ1 = W2.T @ dZ2 * relu_derivative(Z1)
-        dW1[:, pixels] += (X @ dZ1.T).T  # = dZ1 X_b^T (X_b walked in stored order); blank pixels get 0
+        dW1[:, block.pixels] += (block.X @ dZ1.T).T  # = dZ1 X_b^T; blank pixels get 0
         db1 += dZ1.sum(axis=1, keepdims=True)
     return dW1 / m, db1 / m, dW2 / m, db2 / m
+
+
+def block_loss_accuracy(W1, b1, W2, b2, blocks):
+    """Mean cross-entropy loss and accuracy on all the blocks' columns (Python floats).
+
+    The same numbers as ``evaluate`` on all of X, with the forward pass run block by block.
+    """
+    check_params(W1, b1, W2, b2)
+    loss, correct, m = 0.0, 0, 0
+    for block in blocks:
+        A2 = forward_block(W1, b1, W2, b2, block)[3]
+        B = block.Y.shape[1]
+        loss += B * cross_entropy_loss(A2, block.Y)
+        correct += np.count_nonzero(get_predictions(A2) == get_predictions(block.Y))  # a one-hot's argmax: the label
+        m += B
+    return loss / m, int(correct) / m

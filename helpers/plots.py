@@ -10,7 +10,7 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .data import IMAGE_SIDE, N_CLASSES, check_labels, check_X, load_data
+from .data import IMAGE_SIDE, N_CLASSES, N_PIXELS, check_labels, check_X, load_data
 from .network import forward_prop, get_predictions
 
 DIGIT_CMAP = "gray_r"  # dark ink on white paper
@@ -191,3 +191,30 @@ def plot_hidden_units(W1, columns=5):
         ax.set_yticks([])
     fig.tight_layout()
     return fig
+
+
+def block_column(block, j, n_pixels=N_PIXELS):
+    """Image j of a block (see ``helpers.blocks``) back as a full column (784,): its left-out pixels are 0."""
+    x = np.zeros(n_pixels, dtype=block.X.dtype)
+    x[block.pixels] = block.X[:, j]
+    return x
+
+
+def plot_blocks(blocks, which, examples=1):
+    """For each block in ``which``: the pixels it keeps (gray) under its first image(s) (ink in black).
+
+    Taught in ``04_training.ipynb``: white pixels are blank in every image of the block, so the block
+    leaves them out of both products. Returns the figure and the number of pixels each block keeps.
+    """
+    fig, axes = plt.subplots(1, len(which), figsize=(1.9 * len(which), 2.3), squeeze=False)
+    kept = []
+    for ax, b in zip(axes[0], which):
+        block = blocks[b]
+        picture = np.zeros(N_PIXELS)
+        picture[block.pixels] = 0.25  # kept: light gray
+        for j in range(min(examples, block.X.shape[1])):  # its first image(s), inked on top
+            picture = np.maximum(picture, block_column(block, j))
+        show_digit(picture, f"block {b}: {block.pixels.size} pixels", ax)
+        kept.append(block.pixels.size)
+    fig.tight_layout()
+    return fig, kept

@@ -6,10 +6,11 @@ smoothed (momentum) and sized (the schedule), differ.
 """
 
 import math
+from functools import partial
 
 import numpy as np
 
-from .blocks import block_gradients, make_blocks
+from .blocks import block_gradients, block_loss_accuracy, make_blocks
 from .data import check_labels, check_X, one_hot
 from .network import (
     backward_prop,
@@ -58,14 +59,15 @@ def evaluate(params, X, y, Y=None):
 def record(history, iteration, params, train, dev):
     """Append the losses and accuracies of ``params`` at ``iteration`` to ``history``.
 
-    ``train`` and ``dev`` are ``(X, y, Y)`` triples (``dev`` may be None). Returns the metrics shown by the progress bar.
+    ``train`` and ``dev`` are functions ``params -> (loss, accuracy)``, such as ``partial(evaluate, X=X, y=y)``
+    (``dev`` may be None). Returns the metrics shown by the progress bar.
     """
     history["iteration"].append(iteration)
     # Huge (still finite) parameters, just before they turn inf, may overflow here: the training loop
     # reports that divergence with a clear message one step later, so NumPy's warnings would only add noise.
     with np.errstate(over="ignore", invalid="ignore"):
-        loss, acc = evaluate(params, *train)
-        dev_loss, dev_acc = evaluate(params, *dev) if dev is not None else (None, None)
+        loss, acc = train(params)
+        dev_loss, dev_acc = dev(params) if dev is not None else (None, None)
     history["train_loss"].append(loss)
     history["train_accuracy"].append(acc)
     metrics = {"loss": loss, "train acc": acc}
@@ -82,7 +84,7 @@ def all_finite(params):
 
 
 def _prepare(X, Y, params, rng, scheme, X_dev, y_dev):
-    """Check the inputs of a training loop and return (params, train triple, dev triple or None)."""
+    """Check the inputs of a training loop; return (params, train, dev), the last two as ``record`` takes them."""
     check_X(X)
     if Y.ndim != 2 or Y.shape != (10, X.shape[1]):
         raise ValueError(f"Y must be one-hot with shape (10, m) = (10, {X.shape[1]}); got {Y.shape}. Use one_hot(y).")
@@ -96,8 +98,8 @@ def _prepare(X, Y, params, rng, scheme, X_dev, y_dev):
     if X_dev is not None:
         check_X(X_dev, name="X_dev")
         y_dev = check_labels(y_dev)
-        dev = (X_dev, y_dev, one_hot(y_dev, dtype=X.dtype))
-    return params, (X, y, Y), dev
+        dev = partial(evaluate, X=X_dev, y=y_dev, Y=one_hot(y_dev, dtype=X.dtype))
+    return params, partial(evaluate, X=X, y=y, Y=Y), dev
 
 
 def _diverged(where, iteration, alpha, params, history, progress):
@@ -136,13 +138,14 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     (W1, b1, W2, b2), history : dict of lists ``iteration``, ``train_loss``, ``train_accuracy``,
     ``dev_loss``, ``dev_accuracy`` (the dev lists stay empty without a dev set).
     """
-    params, train, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
+    params, _, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
     blocks = make_blocks(X, Y)  # X's columns cut into blocks of similar images, blank pixels left out
+    train = lambda params: block_loss_accuracy(*params, blocks)  # = evaluate(params, X, y), block by block
     history = new_history()
     bar = Progress(iterations, "gradient descent", mode=progress)
     for i in range(1, iterations + 1):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below, with a clear message
-            # forward_prop then backward_prop on all m columns, computed block by block: same gradients, faster
+            # = forward_prop + backward_prop on all m columns, block by block (helpers/blocks.py)
             dW1, db1, dW2, db2 = block_gradients(*params, blocks)
             new = update_params(*params, dW1, db1, dW2, db2, alpha)
         if not all_finite(new):

@@ -7,6 +7,9 @@ from helpers import (
     IMAGE_SIDE,
     backward_prop,
     block_gradients,
+    block_loss_accuracy,
+    evaluate,
+    forward_block,
     forward_prop,
     gradient_descent,
     ink_box,
@@ -115,3 +118,24 @@ def test_block_gradients_reject_wrong_parameter_shapes(subset64):
     W1, b1, W2, b2 = init_params(np.random.default_rng(0), dtype=np.float64)
     with pytest.raises(ValueError, match="b1"):
         block_gradients(W1, b1.ravel(), W2, b2, make_blocks(X, Y))
+
+
+def test_forward_block_is_forward_prop_on_the_blocks_columns(subset64):
+    X, Y = subset64
+    params = init_params(np.random.default_rng(3), dtype=np.float64)
+    ids = np.arange(X.shape[1])[None, :]
+    for block, named in zip(make_blocks(X, Y, 700), make_blocks(X, ids, 700)):
+        columns = named.Y[0]
+        for got, expected in zip(forward_block(*params, block), forward_prop(*params, X[:, columns])):
+            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_block_loss_accuracy_equal_evaluate(subset64, mnist):
+    X, Y = subset64
+    y = Y.argmax(axis=0)
+    params, _ = gradient_descent(X, Y, 0.1, 30, rng=np.random.default_rng(0), progress="off")  # not chance
+    loss, accuracy = block_loss_accuracy(*params, make_blocks(X, Y, 500))
+    expected_loss, expected_accuracy = evaluate(params, X, y)
+    assert isinstance(loss, float) and isinstance(accuracy, float)
+    assert loss == pytest.approx(expected_loss, rel=1e-12) and accuracy == expected_accuracy
+    assert 0.3 < accuracy < 1
