@@ -61,7 +61,7 @@ def median_seconds(step, repeats, warmup=3):
     return interleaved_medians([step], repeats, warmup)[0]
 
 
-def interleaved_medians(steps, repeats, warmup=3, rounds=4):
+def interleaved_medians(steps, repeats, warmup=3, rounds=8):
     """Median wall time of each of ``steps``, timed in alternating rounds so that the machine's
     slow and fast moments (other processes, a virtual machine's neighbours) fall on all of them alike."""
     times = [[] for _ in steps]

@@ -9,10 +9,14 @@ import numpy as np
 import pytest
 
 from helpers import (
+    block_column,
     confusion_matrix,
     init_params,
     label_counts,
+    make_blocks,
     misclassified,
+    one_hot,
+    plot_blocks,
     plot_confusion_matrix,
     plot_digit_grid,
     plot_hidden_units,
@@ -69,3 +73,15 @@ def test_figures_draw(mnist):
     A2[0] = 0.5
     shown = plot_misclassified(X, y, A2, n=6)
     assert len(shown) == 6 and (y[shown] != 0).all()
+
+
+def test_plot_blocks_shows_the_kept_pixels(mnist):
+    X, y = mnist["X_dev"], mnist["y_dev"]
+    blocks = make_blocks(X, one_hot(y), 250)
+    fig, kept = plot_blocks(blocks, [0, 3])
+    assert kept == [blocks[0].pixels.size, blocks[3].pixels.size] and len(fig.axes) == 2
+    picture = fig.axes[1].get_images()[0].get_array()
+    assert ((picture > 0).ravel() == np.isin(np.arange(784), blocks[3].pixels)).all()  # gray = kept
+    x = block_column(blocks[3], 0)  # the block's first image, as a full column of X
+    ids = make_blocks(X, np.arange(X.shape[1])[None, :], 250)[3].Y[0]
+    assert np.array_equal(x, X[:, ids[0]])
