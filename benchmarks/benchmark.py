@@ -10,7 +10,7 @@ It prints, measured in this one run:
     for the helpers (as gradient_descent runs them: block_gradients), for the helpers' forward_prop and
     backward_prop on all of X at once, and for a seed-style reference written below (float64, naive
     softmax), and the ratios;
-  * the same for a few block sizes (helpers.blocks.BLOCK_SIZE is the fastest one measured here);
+  * the same for a few block sizes (helpers.blocks.BLOCK_SIZE was chosen from this table);
   * the achieved GFLOP/s, against this machine's own float32 GEMM peak and memory bandwidth;
   * the peak memory one iteration allocates (tracemalloc) and the process's peak resident size;
   * seconds to reach 0.90 dev accuracy with full-batch and with mini-batch training.

@@ -26,7 +26,8 @@ import numpy as np
 from .data import IMAGE_SIDE, N_PIXELS, check_X
 from .network import check_params, cross_entropy_loss, get_predictions, relu, relu_derivative, softmax
 
-BLOCK_SIZE = 1024  # images per block: with 2048 the fastest of 512 ... 4096 here (benchmarks/benchmark.py)
+BLOCK_SIZE = 1024  # images per block: 1024 and 2048 were the fastest of 512 ... 4096 here; 1024 keeps less of X
+#                    (block-size table of benchmarks/benchmark.py)
 
 #: One block: ``pixels`` (k,) the rows of X it keeps; ``X`` (k, B) those rows of its B images; ``Y`` (10, B).
 Block = namedtuple("Block", "pixels X Y")
@@ -53,12 +54,15 @@ def make_blocks(X, Y, block_size=BLOCK_SIZE):
 
     Taught in ``04_training.ipynb``.
 
-    The images are sorted by their ``ink_box`` first; each block keeps only its non-blank pixels.
-    Every column lands in exactly one block. Returns a list of ``Block(pixels, X, Y)``.
+    The images are sorted by their ``ink_box`` first; each block keeps only its non-blank pixels
+    (``pixels`` is P_b, the block's ``X`` is X_b[P_b], k x B). Every column lands in exactly one block;
+    the last block may be smaller. Returns a list of ``Block(pixels, X, Y)``, Y in X's dtype.
     """
     check_X(X, finite=False)
     if Y.shape != (Y.shape[0], X.shape[1]):
         raise ValueError(f"X {X.shape} and Y {Y.shape} must have the same number of columns m.")
+    if int(block_size) != block_size or block_size < 1:
+        raise ValueError(f"block_size must be a whole number of images, at least 1; got {block_size!r}.")
     left, right, top, bottom = ink_box(X)
     order = np.lexsort((bottom, top, right, left))  # sort by left, then right, top, bottom
     images = np.ascontiguousarray(X.T)  # (m, 784), one image per row: a block's images are then quick to gather
@@ -68,7 +72,8 @@ def make_blocks(X, Y, block_size=BLOCK_SIZE):
         block_images = images[columns]  # (B, 784)
         pixels = np.flatnonzero(block_images.any(axis=0))  # pixels with ink in some image of the block
         X_b = np.ascontiguousarray(block_images[:, pixels].T)  # (k, B), stored row by row like X
-        blocks.append(Block(pixels, X_b, np.ascontiguousarray(Y[:, columns])))
+        Y_b = np.ascontiguousarray(Y[:, columns], dtype=X.dtype)  # X's dtype, so every product stays in it
+        blocks.append(Block(pixels, X_b, Y_b))
     return blocks
 
 
@@ -103,10 +108,13 @@ def block_gradients(W1, b1, W2, b2, blocks):
     Taught in ``04_training.ipynb``; ``gradient_descent`` calls it every iteration.
 
     Each block runs the spec's forward and backward lines on its B columns (``forward_block``); the sums
-    over examples are added up over the blocks and divided by m at the end. Shapes: W1 (10, 784),
-    b1 (10, 1), W2 (10, 10), b2 (10, 1); the gradients have the shapes of their parameters.
+    over examples are added up over the blocks and divided by m at the end: the same numbers up to
+    rounding (the sums are added in another order). Shapes: W1 (10, 784), b1 (10, 1), W2 (10, 10),
+    b2 (10, 1), in the blocks' dtype; the gradients have the shapes of their parameters.
     """
     check_params(W1, b1, W2, b2)
+    if not blocks:
+        raise ValueError("blocks is empty: make them with make_blocks(X, Y) from at least one column.")
     dW1, db1, dW2, db2 = (np.zeros_like(p) for p in (W1, b1, W2, b2))
     m = 0
     for block in blocks:
@@ -116,7 +124,7 @@ def block_gradients(W1, b1, W2, b2, blocks):
         dW2 += dZ2 @ A1.T
         db2 += dZ2.sum(axis=1, keepdims=True)
         dZ1 = W2.T @ dZ2 * relu_derivative(Z1)
-        dW1[:, block.pixels] += (block.X @ dZ1.T).T  # = dZ1 X_b^T; blank pixels get 0
+        dW1[:, block.pixels] += (block.X @ dZ1.T).T  # columns P_b of dZ1 X_b^T; the rest are 0
         db1 += dZ1.sum(axis=1, keepdims=True)
     return dW1 / m, db1 / m, dW2 / m, db2 / m
 
@@ -129,6 +137,8 @@ def block_loss_accuracy(W1, b1, W2, b2, blocks):
     The same numbers as ``evaluate`` on all of X, with the forward pass run block by block.
     """
     check_params(W1, b1, W2, b2)
+    if not blocks:
+        raise ValueError("blocks is empty: make them with make_blocks(X, Y) from at least one column.")
     loss, correct, m = 0.0, 0, 0
     for block in blocks:
         A2 = forward_block(W1, b1, W2, b2, block)[3]

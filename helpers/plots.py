@@ -200,20 +200,19 @@ def block_column(block, j, n_pixels=N_PIXELS):
     return x
 
 
-def plot_blocks(blocks, which, examples=1):
-    """For each block in ``which``: the pixels it keeps (gray) under its first image(s) (ink in black).
+def plot_blocks(blocks, which):
+    """For each block in ``which``: the pixels it keeps (gray) under its middle image (ink in black).
 
     Taught in ``04_training.ipynb``: white pixels are blank in every image of the block, so the block
     leaves them out of both products. Returns the figure and the number of pixels each block keeps.
     """
-    fig, axes = plt.subplots(1, len(which), figsize=(1.9 * len(which), 2.3), squeeze=False)
+    fig, axes = plt.subplots(1, len(which), figsize=(1.75 * len(which), 2.3), squeeze=False)
     kept = []
     for ax, b in zip(axes[0], which):
         block = blocks[b]
         picture = np.zeros(N_PIXELS)
         picture[block.pixels] = 0.25  # kept: light gray
-        for j in range(min(examples, block.X.shape[1])):  # its first image(s), inked on top
-            picture = np.maximum(picture, block_column(block, j))
+        picture = np.maximum(picture, block_column(block, block.X.shape[1] // 2))  # its middle image, on top
         show_digit(picture, f"block {b}: {block.pixels.size} pixels", ax)
         kept.append(block.pixels.size)
     fig.tight_layout()

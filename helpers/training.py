@@ -117,8 +117,9 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     """Full-batch gradient descent, as in the seed: every step uses all m training images.
 
     Taught in ``04_training.ipynb``. Each iteration is forward_prop, backward_prop, update_params; the
-    forward and backward lines run block by block (``block_gradients``): the same gradients, about
-    twice as fast, because blocks of similar images leave out the pixels that are blank in all of them.
+    forward and backward lines run block by block (``block_gradients``): the same gradients (up to
+    rounding) for about half the work, because blocks of similar images leave out the pixels that are
+    blank in all of them.
 
     Parameters
     ----------

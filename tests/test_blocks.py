@@ -48,11 +48,11 @@ def test_blocks_hold_every_column_once_and_drop_only_blank_pixels(subset64, bloc
     X = X[:, :1000]
     ids = np.arange(X.shape[1])[None, :]  # a "Y" that names each column
     blocks = make_blocks(X, ids, block_size)
-    columns = np.concatenate([block.Y[0] for block in blocks])
+    columns = np.concatenate([block.Y[0] for block in blocks]).astype(int)
     assert sorted(columns.tolist()) == ids[0].tolist()
     assert all(block.X.shape == (block.pixels.size, block.Y.shape[1]) for block in blocks)
     for block in blocks:
-        full = X[:, block.Y[0]]
+        full = X[:, block.Y[0].astype(int)]
         assert np.array_equal(full[block.pixels], block.X)
         dropped = np.setdiff1d(np.arange(784), block.pixels)
         assert not full[dropped].any(), "a block may only leave out pixels that are 0 in all its images"
@@ -125,7 +125,7 @@ def test_forward_block_is_forward_prop_on_the_blocks_columns(subset64):
     params = init_params(np.random.default_rng(3), dtype=np.float64)
     ids = np.arange(X.shape[1])[None, :]
     for block, named in zip(make_blocks(X, Y, 700), make_blocks(X, ids, 700)):
-        columns = named.Y[0]
+        columns = named.Y[0].astype(int)
         for got, expected in zip(forward_block(*params, block), forward_prop(*params, X[:, columns])):
             np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
 
@@ -139,3 +139,26 @@ def test_block_loss_accuracy_equal_evaluate(subset64, mnist):
     assert isinstance(loss, float) and isinstance(accuracy, float)
     assert loss == pytest.approx(expected_loss, rel=1e-12) and accuracy == expected_accuracy
     assert 0.3 < accuracy < 1
+
+
+def test_blocks_keep_Y_in_X_dtype_so_products_stay_in_it(subset64):
+    X, Y = subset64
+    blocks = make_blocks(X.astype(np.float32), Y, 1000)  # float64 Y, float32 X
+    assert all(block.Y.dtype == np.float32 and block.X.dtype == np.float32 for block in blocks)
+    params = init_params(np.random.default_rng(0))
+    assert all(g.dtype == np.float32 for g in block_gradients(*params, blocks))
+
+
+@pytest.mark.parametrize("block_size", [0, -5, 2.5])
+def test_make_blocks_rejects_a_bad_block_size(subset64, block_size):
+    X, Y = subset64
+    with pytest.raises(ValueError, match="block_size"):
+        make_blocks(X, Y, block_size)
+
+
+def test_block_functions_reject_no_blocks():
+    params = init_params(np.random.default_rng(0))
+    with pytest.raises(ValueError, match="blocks is empty"):
+        block_gradients(*params, [])
+    with pytest.raises(ValueError, match="blocks is empty"):
+        block_loss_accuracy(*params, [])

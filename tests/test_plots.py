@@ -83,5 +83,5 @@ def test_plot_blocks_shows_the_kept_pixels(mnist):
     picture = fig.axes[1].get_images()[0].get_array()
     assert ((picture > 0).ravel() == np.isin(np.arange(784), blocks[3].pixels)).all()  # gray = kept
     x = block_column(blocks[3], 0)  # the block's first image, as a full column of X
-    ids = make_blocks(X, np.arange(X.shape[1])[None, :], 250)[3].Y[0]
+    ids = make_blocks(X, np.arange(X.shape[1])[None, :], 250)[3].Y[0].astype(int)
     assert np.array_equal(x, X[:, ids[0]])
