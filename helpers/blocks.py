@@ -2,8 +2,8 @@
 
 Taught in ``04_training.ipynb`` ("Why an iteration is fast"). ``gradient_descent`` uses it.
 
-The two products with X, Z1 = W1 X and dW1 = 1/m dZ1 X^T, are ~95 % of an iteration. Two exact facts
-make them cheaper:
+The two products with X, Z1 = W1 X and dW1 = 1/m dZ1 X^T, take almost all of an iteration's time.
+Two exact facts make them cheaper:
 
 1. Every gradient is a mean over the m examples (columns of X), so it can be summed block by block:
 

@@ -141,7 +141,10 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     """
     params, _, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
     blocks = make_blocks(X, Y)  # X's columns cut into blocks of similar images, blank pixels left out
-    train = lambda params: block_loss_accuracy(*params, blocks)  # = evaluate(params, X, y), block by block
+
+    def train(params):  # the training metrics: evaluate(params, X, y), block by block
+        return block_loss_accuracy(*params, blocks)
+
     history = new_history()
     bar = Progress(iterations, "gradient descent", mode=progress)
     for i in range(1, iterations + 1):
