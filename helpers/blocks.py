@@ -114,7 +114,7 @@ def block_gradients(W1, b1, W2, b2, blocks):
     """
     check_params(W1, b1, W2, b2)
     if not blocks:
-        raise ValueError("blocks is empty: make them with make_blocks(X, Y) from at least one column.")
+        raise ValueError("no blocks: make them with make_blocks(X, Y)")
     dW1, db1, dW2, db2 = (np.zeros_like(p) for p in (W1, b1, W2, b2))
     m = 0
     for block in blocks:
@@ -124,7 +124,7 @@ def block_gradients(W1, b1, W2, b2, blocks):
         dW2 += dZ2 @ A1.T
         db2 += dZ2.sum(axis=1, keepdims=True)
         dZ1 = W2.T @ dZ2 * relu_derivative(Z1)
-        dW1[:, block.pixels] += (block.X @ dZ1.T).T  # columns P_b of dZ1 X_b^T; the rest are 0
+        dW1[:, block.pixels] += (block.X @ dZ1.T).T  # dZ1 X_b^T, on the columns P_b
         db1 += dZ1.sum(axis=1, keepdims=True)
     return dW1 / m, db1 / m, dW2 / m, db2 / m
 
@@ -138,7 +138,7 @@ def block_loss_accuracy(W1, b1, W2, b2, blocks):
     """
     check_params(W1, b1, W2, b2)
     if not blocks:
-        raise ValueError("blocks is empty: make them with make_blocks(X, Y) from at least one column.")
+        raise ValueError("no blocks: make them with make_blocks(X, Y)")
     loss, correct, m = 0.0, 0, 0
     for block in blocks:
         A2 = forward_block(W1, b1, W2, b2, block)[3]
