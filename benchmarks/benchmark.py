@@ -61,10 +61,13 @@ def median_seconds(step, repeats, warmup=3):
     return interleaved_medians([step], repeats, warmup)[0]
 
 
-def interleaved_medians(steps, repeats, warmup=3, rounds=8):
-    """Median wall time of each of ``steps``, timed in alternating rounds so that the machine's
-    slow and fast moments (other processes, a virtual machine's neighbours) fall on all of them alike."""
-    times = [[] for _ in steps]
+def interleaved_times(steps, repeats, warmup=3, rounds=8):
+    """Wall times of each of ``steps``, timed in alternating rounds so that the machine's slow and fast
+    moments (other processes, a virtual machine's neighbours) fall on all of them alike.
+
+    Returns ``times[i][r]``: the list of step i's times in round r (after ``warmup`` untimed calls).
+    """
+    times = [[[] for _ in range(rounds)] for _ in steps]
     for round_ in range(rounds):
         order = list(enumerate(steps))
         for i, step in (order if round_ % 2 == 0 else order[::-1]):
@@ -73,8 +76,20 @@ def interleaved_medians(steps, repeats, warmup=3, rounds=8):
             for _ in range(max(1, repeats // rounds)):
                 start = time.perf_counter()
                 step()
-                times[i].append(time.perf_counter() - start)
-    return [statistics.median(t) for t in times]
+                times[i][round_].append(time.perf_counter() - start)
+    return times
+
+
+def interleaved_medians(steps, repeats, warmup=3, rounds=8):
+    """Median wall time of each of ``steps`` over all rounds of ``interleaved_times``."""
+    return [statistics.median(t for round_ in step_times for t in round_)
+            for step_times in interleaved_times(steps, repeats, warmup, rounds)]
+
+
+def paired_speedups(slow_times, fast_times):
+    """Speed-up measured within each round (median time of the slow step / of the fast one): the two
+    steps of a round ran within a second of each other, so a drift of the machine cancels out."""
+    return [statistics.median(slow) / statistics.median(fast) for slow, fast in zip(slow_times, fast_times)]
 
 
 # ---- the seed's own style, kept here as the reference (not in helpers: nobody should use it) ----
@@ -194,9 +209,11 @@ def main():
     t_make_blocks = time.perf_counter() - start
     kept = kept_fraction(blocks)
     blocks_mb = sum(block.X.nbytes for block in blocks) / 1e6
-    t_seed, t_whole, t_helpers = interleaved_medians([lambda: seed_style_iteration(params64, X64, y64),
-                                                      lambda: whole_X_iteration(params32, X, Y),
-                                                      lambda: helpers_iteration(params32, blocks)], repeats)
+    times = interleaved_times([lambda: seed_style_iteration(params64, X64, y64),
+                               lambda: whole_X_iteration(params32, X, Y),
+                               lambda: helpers_iteration(params32, blocks)], repeats)
+    t_seed, t_whole, t_helpers = [statistics.median(t for round_ in step for t in round_) for step in times]
+    paired = paired_speedups(times[0], times[2])
     mem_helpers = peak_traced_mb(lambda: helpers_iteration(params32, blocks))
     mem_whole = peak_traced_mb(lambda: whole_X_iteration(params32, X, Y))
     mem_seed = peak_traced_mb(lambda: seed_style_iteration(params64, X64, y64))
@@ -226,6 +243,8 @@ def main():
     print(f"| helpers as gradient_descent runs them (blocks of {BLOCK_SIZE}) | {t_helpers:.4f} "
           f"| {flops / t_helpers / 1e9:.0f} | {mem_helpers:.1f} |")
     print(f"\nspeed-up over the seed style: helpers {t_seed / t_helpers:.1f}x, all of X at once {t_seed / t_whole:.1f}x")
+    print(f"  helpers, measured round by round: median {statistics.median(paired):.1f}x, "
+          f"{min(paired):.1f}x to {max(paired):.1f}x over {len(paired)} rounds")
     print(f"(GFLOP/s counts the spec's {flops / 1e9:.2f} GFLOP; the blocks keep {kept:.1%} of X's entries, "
           f"{blocks_mb:.0f} MB, made in {t_make_blocks:.2f} s once per training run)")
     print("\n| images per block | kept of X | s / iteration | speed-up over the seed style (this table's run) |")
