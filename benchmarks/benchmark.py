@@ -44,7 +44,7 @@ from helpers import (
 
 ALPHA = 0.10  # the seed's learning rate
 TARGET_DEV_ACCURACY = 0.90
-BLOCK_SIZES = (512, 1024, 2048, 4096)  # compared in the block-size table
+BLOCK_SIZES = (512, 1024, 1536, 2048, 4096)  # compared in the block-size table
 GEMM_SIZE = 2048  # square float32 matrices for the peak-GEMM measurement
 BANDWIDTH_BYTES = 512 * 2**20  # array size for the memory-bandwidth measurement
 

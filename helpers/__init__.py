@@ -13,6 +13,7 @@ from .blocks import (
     block_loss_accuracy,
     forward_block,
     ink_box,
+    ink_groups,
     kept_fraction,
     make_blocks,
 )

@@ -15,8 +15,8 @@ Two exact facts make them cheaper:
 
        W1 X_b = W1[:, P_b] X_b[P_b]       P_b: the pixels that are not blank in every image of the block
 
-   Blocks of similar images have wide blank margins: sorting the images by the box around their ink
-   (left, right, top, bottom) before cutting the blocks keeps only about half of X's entries.
+   Blocks of similar images have wide blank margins: grouping the images by the box around their ink
+   (``ink_groups``) before cutting the blocks keeps only about half of X's entries.
 """
 
 from collections import namedtuple
@@ -26,8 +26,7 @@ import numpy as np
 from .data import IMAGE_SIDE, N_PIXELS, check_X
 from .network import check_params, cross_entropy_loss, get_predictions, relu, relu_derivative, softmax
 
-BLOCK_SIZE = 1024  # images per block: 1024 and 2048 were the fastest of 512 ... 4096 here; 1024 keeps less of X
-#                    (block-size table of benchmarks/benchmark.py)
+BLOCK_SIZE = 1536  # images per block: the fastest of 512 ... 4096 here (block-size table of benchmarks/benchmark.py)
 
 #: One block: ``pixels`` (k,) the rows of X it keeps; ``X`` (k, B) those rows of its B images; ``Y`` (10, B).
 Block = namedtuple("Block", "pixels X Y")
@@ -36,7 +35,7 @@ Block = namedtuple("Block", "pixels X Y")
 def ink_box(X):
     """The box around the ink (non-zero pixels) of each image: left, right, top, bottom, each (m,) ints.
 
-    Taught in ``04_training.ipynb``: ``make_blocks`` sorts the images by it.
+    Taught in ``04_training.ipynb``: ``ink_groups`` groups the images by it.
 
     X : (784, m), one 28 x 28 image per column, rows in reading order. A blank image gets (0, 27, 0, 27).
     """
@@ -49,26 +48,45 @@ def ink_box(X):
     return left, right, top, bottom
 
 
+def ink_groups(X, block_size=BLOCK_SIZE):
+    """Split the columns of X (784, m) into groups of ``block_size`` images with similar ink boxes.
+
+    Taught in ``04_training.ipynb``. Like a k-d tree: sort the images by the edge of their ``ink_box``
+    (left, right, top or bottom) that varies most among them, cut them into two halves (the first a whole
+    number of blocks), and split each half the same way, until a group holds at most ``block_size``
+    images. Returns a list of column-index arrays (B,): every column is in exactly one, and only the
+    last group may hold fewer than ``block_size``.
+    """
+    box = np.stack(ink_box(X), axis=1)  # (m, 4): left, right, top, bottom
+
+    def split(columns):
+        if columns.size <= block_size:
+            return [columns]
+        edge = box[columns].std(axis=0).argmax()  # the edge that varies most among these images
+        columns = columns[np.argsort(box[columns, edge], kind="stable")]
+        half = max(1, columns.size // block_size // 2) * block_size  # a whole number of blocks
+        return split(columns[:half]) + split(columns[half:])
+
+    return split(np.arange(X.shape[1]))
+
+
 def make_blocks(X, Y, block_size=BLOCK_SIZE):
     """Cut the columns of X (784, m) and Y (10, m) into blocks of ``block_size`` similar images.
 
     Taught in ``04_training.ipynb``.
 
-    The images are sorted by their ``ink_box`` first; each block keeps only its non-blank pixels
-    (``pixels`` is P_b, the block's ``X`` is X_b[P_b], k x B). Every column lands in exactly one block;
-    the last block may be smaller. Returns a list of ``Block(pixels, X, Y)``, Y in X's dtype.
+    The images are grouped by their ink boxes first (``ink_groups``); each block keeps only its non-blank
+    pixels (``pixels`` is P_b, the block's ``X`` is X_b[P_b], k x B). Every column lands in exactly one
+    block; the last block may be smaller. Returns a list of ``Block(pixels, X, Y)``, Y in X's dtype.
     """
     check_X(X, finite=False)
     if Y.shape != (Y.shape[0], X.shape[1]):
         raise ValueError(f"X {X.shape} and Y {Y.shape} must have the same number of columns m.")
     if int(block_size) != block_size or block_size < 1:
         raise ValueError(f"block_size must be a whole number of images, at least 1; got {block_size!r}.")
-    left, right, top, bottom = ink_box(X)
-    order = np.lexsort((bottom, top, right, left))  # sort by left, then right, top, bottom
     images = np.ascontiguousarray(X.T)  # (m, 784), one image per row: a block's images are then quick to gather
     blocks = []
-    for start in range(0, X.shape[1], block_size):
-        columns = order[start:start + block_size]
+    for columns in ink_groups(X, block_size):
         block_images = images[columns]  # (B, 784)
         pixels = np.flatnonzero(block_images.any(axis=0))  # pixels with ink in some image of the block
         X_b = np.ascontiguousarray(block_images[:, pixels].T)  # (k, B), stored row by row like X
@@ -80,7 +98,7 @@ def make_blocks(X, Y, block_size=BLOCK_SIZE):
 def kept_fraction(blocks):
     """Fraction of X's 784 x m entries that the blocks keep (the rest are blank in their whole block).
 
-    Taught in ``04_training.ipynb`` (about 0.50 for the 59,000 training images in blocks of 1,024).
+    Taught in ``04_training.ipynb`` (about half, for the 59,000 training images).
     """
     kept = sum(block.X.size for block in blocks)
     m = sum(block.Y.shape[1] for block in blocks)

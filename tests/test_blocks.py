@@ -13,6 +13,7 @@ from helpers import (
     forward_prop,
     gradient_descent,
     ink_box,
+    ink_groups,
     init_params,
     kept_fraction,
     make_blocks,
@@ -64,7 +65,7 @@ def test_real_blocks_keep_about_half_of_X(mnist):
     blocks = make_blocks(X, one_hot(mnist["y_train"]))
     fraction = kept_fraction(blocks)
     assert 0.35 < fraction < 0.6  # 04_training.ipynb prints it: ~0.50
-    assert fraction < 0.8 * np.mean(X.any(axis=1))  # sorting by the ink box beats dropping the always-blank pixels
+    assert fraction < 0.8 * np.mean(X.any(axis=1))  # grouping by the ink box beats dropping the always-blank pixels
 
 
 @pytest.mark.parametrize("block_size", [64, 1000, 5000])
@@ -78,19 +79,27 @@ def test_block_gradients_equal_backward_prop_on_all_of_X(subset64, block_size):
         np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-13, err_msg=name)
 
 
-def test_block_gradients_handle_blank_images_and_a_short_last_block():
+def test_block_gradients_handle_blocks_without_pixels_and_a_short_last_block():
     rng = np.random.default_rng(2)
     images = np.zeros((130, IMAGE_SIDE, IMAGE_SIDE))
     images[:, 4:24, 4:24] = np.where(rng.random((130, 20, 20)) < 0.2, rng.random((130, 20, 20)), 0.0)
-    images[:40] = 0  # 40 blank images (ink box 0, 27, 0, 27): sorted first, their block keeps no pixel
-    X = images.reshape(130, -1).T
     Y = one_hot(rng.integers(0, 10, 130), dtype=np.float64)
-    blocks = make_blocks(X, Y, 40)
-    assert min(block.pixels.size for block in blocks) == 0 and blocks[-1].Y.shape[1] == 10
     params = init_params(rng, scheme="he", dtype=np.float64)
-    expected = backward_prop(*forward_prop(*params, X), params[0], params[2], X, Y)
-    for g, e in zip(block_gradients(*params, blocks), expected):
-        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-13)
+    for X in (images.reshape(130, -1).T, np.zeros((784, 130))):  # ink, then all blank: blocks of k = 0 pixels
+        blocks = make_blocks(X, Y, 40)
+        assert [block.Y.shape[1] for block in blocks] == [40, 40, 40, 10]
+        expected = backward_prop(*forward_prop(*params, X), params[0], params[2], X, Y)
+        for g, e in zip(block_gradients(*params, blocks), expected):
+            np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-13)
+    assert all(block.pixels.size == 0 for block in blocks)
+
+
+def test_ink_groups_put_images_with_the_same_ink_box_together():
+    X = np.hstack([image_with_ink(slice(2, 8), slice(2, 8))] * 6 + [image_with_ink(slice(20, 26), slice(20, 26))] * 6)
+    order = np.random.default_rng(0).permutation(12)
+    groups = ink_groups(X[:, order], 6)
+    assert [sorted(set((order[g] < 6).tolist())) for g in groups] in ([[True], [False]], [[False], [True]])
+    assert sorted(np.concatenate(groups).tolist()) == list(range(12))
 
 
 def test_gradient_descent_follows_the_plain_loop(subset64):
