@@ -57,6 +57,8 @@ def ink_groups(X, block_size=BLOCK_SIZE):
     images. Returns a list of column-index arrays (B,): every column is in exactly one, and only the
     last group may hold fewer than ``block_size``.
     """
+    if int(block_size) != block_size or block_size < 1:
+        raise ValueError(f"block_size must be a whole number of images, at least 1; got {block_size!r}.")
     box = np.stack(ink_box(X), axis=1)  # (m, 4): left, right, top, bottom
 
     def split(columns):
@@ -82,8 +84,6 @@ def make_blocks(X, Y, block_size=BLOCK_SIZE):
     check_X(X, finite=False)
     if Y.shape != (Y.shape[0], X.shape[1]):
         raise ValueError(f"X {X.shape} and Y {Y.shape} must have the same number of columns m.")
-    if int(block_size) != block_size or block_size < 1:
-        raise ValueError(f"block_size must be a whole number of images, at least 1; got {block_size!r}.")
     images = np.ascontiguousarray(X.T)  # (m, 784), one image per row: a block's images are then quick to gather
     blocks = []
     for columns in ink_groups(X, block_size):

@@ -163,6 +163,8 @@ def test_make_blocks_rejects_a_bad_block_size(subset64, block_size):
     X, Y = subset64
     with pytest.raises(ValueError, match="block_size"):
         make_blocks(X, Y, block_size)
+    with pytest.raises(ValueError, match="block_size"):
+        ink_groups(X, block_size)
 
 
 def test_block_functions_reject_no_blocks():
