@@ -217,7 +217,7 @@ def main():
     mem_helpers = peak_traced_mb(lambda: helpers_iteration(params32, blocks))
     mem_whole = peak_traced_mb(lambda: whole_X_iteration(params32, X, Y))
     mem_seed = peak_traced_mb(lambda: seed_style_iteration(params64, X64, y64))
-    by_size = {size: make_blocks(X, Y, size) for size in BLOCK_SIZES}
+    by_size = {size: blocks if size == BLOCK_SIZE else make_blocks(X, Y, size) for size in BLOCK_SIZES}
     t_sizes = interleaved_medians([lambda b=b: helpers_iteration(params32, b) for b in by_size.values()]
                                   + [lambda: seed_style_iteration(params64, X64, y64)], max(8, repeats // 2))
     del X64

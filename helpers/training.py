@@ -84,7 +84,7 @@ def all_finite(params):
 
 
 def _prepare(X, Y, params, rng, scheme, X_dev, y_dev):
-    """Check the inputs of a training loop; return (params, train, dev), the last two as ``record`` takes them."""
+    """Check the inputs of a training loop; return (params, y, dev): y the labels of Y, dev as ``record`` takes it."""
     check_X(X)
     if Y.ndim != 2 or Y.shape != (10, X.shape[1]):
         raise ValueError(f"Y must be one-hot with shape (10, m) = (10, {X.shape[1]}); got {Y.shape}. Use one_hot(y).")
@@ -99,7 +99,7 @@ def _prepare(X, Y, params, rng, scheme, X_dev, y_dev):
         check_X(X_dev, name="X_dev")
         y_dev = check_labels(y_dev)
         dev = partial(evaluate, X=X_dev, y=y_dev, Y=one_hot(y_dev, dtype=X.dtype))
-    return params, partial(evaluate, X=X, y=y, Y=Y), dev
+    return params, y, dev
 
 
 def _diverged(where, iteration, alpha, params, history, progress):
@@ -139,7 +139,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     (W1, b1, W2, b2), history : dict of lists ``iteration``, ``train_loss``, ``train_accuracy``,
     ``dev_loss``, ``dev_accuracy`` (the dev lists stay empty without a dev set).
     """
-    params, _, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
+    params, _, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)  # (the labels are in the blocks)
     blocks = make_blocks(X, Y)  # X's columns cut into blocks of similar images, blank pixels left out
 
     def train(params):  # the training metrics: evaluate(params, X, y), block by block
@@ -200,7 +200,8 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     (W1, b1, W2, b2), history with one record per epoch (``history["iteration"]`` holds epochs).
     """
     rng = np.random.default_rng(0) if rng is None else rng
-    params, train, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
+    params, y, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
+    train = partial(evaluate, X=X, y=y, Y=Y)  # the training metrics, on all of X
     m = X.shape[1]
     # One image per row (a transposed copy, made once): a batch is then `batch_size` whole rows, copied
     # contiguously, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
