@@ -68,12 +68,14 @@ from .plots import (
     test_prediction,
 )
 from .progress import Progress
+from .stats import accuracy_se, with_se
 from .training import (
     TrainingDiverged,
     cosine_schedule,
     evaluate,
     gradient_descent,
     minibatch_sgd,
+    train_better_network,
     train_seed_network,
 )
 from .widgets import (  # ipywidgets itself is imported only when a builder is called

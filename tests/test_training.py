@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers import TrainingDiverged, gradient_descent, minibatch_sgd, one_hot
+from helpers import TrainingDiverged, evaluate, gradient_descent, init_params, minibatch_sgd, one_hot
 from helpers.progress import Progress
 
 SUBSET = 2000
@@ -22,7 +22,7 @@ def test_gradient_descent_learns(subset, mnist):
     params, history = gradient_descent(X, Y, 0.10, 200, rng=np.random.default_rng(0),
                                        X_dev=mnist["X_dev"], y_dev=mnist["y_dev"], progress="off")
     loss = np.array(history["train_loss"])
-    assert history["iteration"][:3] == [10, 20, 30] and history["iteration"][-1] == 200
+    assert history["iteration"][:3] == [0, 10, 20] and history["iteration"][-1] == 200  # 0: the start
     assert (np.diff(loss) < 0).all(), "the training loss must fall between every record (every 10 iterations)"
     assert history["train_accuracy"][-1] > 0.7 > 5 * CHANCE
     assert history["dev_accuracy"][-1] > 0.6
@@ -71,7 +71,7 @@ def test_minibatch_sgd_beats_full_batch_on_the_same_subset(subset, mnist):
     X, Y, _ = subset
     _, history = minibatch_sgd(X, Y, 0.05, 5, rng=np.random.default_rng(0),
                                X_dev=mnist["X_dev"], y_dev=mnist["y_dev"], progress="off")
-    assert history["iteration"] == [1, 2, 3, 4, 5]
+    assert history["iteration"] == [0, 1, 2, 3, 4, 5]  # epoch 0: the start
     assert history["dev_accuracy"][-1] > 0.8
 
 
@@ -81,3 +81,13 @@ def test_text_progress_prints_about_ten_lines(capsys):
         bar.update(step, {"loss": 1 / step})
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 10 and out[-1] == "demo: 100/100  loss 0.010"
+
+
+def test_both_loops_record_the_start_as_iteration_0(subset):
+    X, Y, y = subset
+    start = init_params(np.random.default_rng(3), dtype=X.dtype)
+    loss0, acc0 = evaluate(start, X, y)
+    for loop in (gradient_descent, minibatch_sgd):
+        _, history = loop(X, Y, 0.05, 2, params=start, progress="off")
+        assert history["iteration"][0] == 0
+        assert np.isclose(history["train_loss"][0], loss0, rtol=1e-4) and history["train_accuracy"][0] == acc0

@@ -134,7 +134,7 @@ def test_format_values():
 def test_train_explorer_run_learns_with_a_good_alpha(subset, dev):
     run = train_explorer_run(0.5, 100, *subset, *dev)
     assert run["status"] == "ok" and not run["failed"] and not run["diverged"]
-    assert run["history"]["iteration"] == list(range(2, 101, 2))  # about 50 points per curve
+    assert run["history"]["iteration"] == list(range(0, 101, 2))  # about 50 points per curve
     assert run["train_accuracy"] > 0.5 and run["dev_accuracy"] > 0.5
     assert run["message"].startswith("alpha = 0.5, 100 iterations: train accuracy")
 
