@@ -70,11 +70,16 @@ from .plots import (
 from .progress import Progress
 from .stats import accuracy_se, with_se
 from .training import (
+    BETTER,
     TrainingDiverged,
+    batches,
     cosine_schedule,
     evaluate,
     gradient_descent,
+    l2_gradients,
     minibatch_sgd,
+    momentum_step,
+    plain_gradient_descent,
     train_better_network,
     train_seed_network,
 )
