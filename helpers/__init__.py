@@ -64,6 +64,7 @@ from .plots import (
     plot_history,
     plot_label_histogram,
     plot_misclassified,
+    plot_step_sizes,
     show_digit,
     test_prediction,
 )
@@ -80,6 +81,7 @@ from .training import (
     minibatch_sgd,
     momentum_step,
     plain_gradient_descent,
+    quadratic_descent,
     train_better_network,
     train_seed_network,
 )

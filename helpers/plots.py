@@ -125,6 +125,31 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
     return ax
 
 
+def plot_step_sizes(curvature, alphas, steps=8, w0=1.0):
+    """One panel per learning rate: f(w) = curvature/2 w^2 with the points of ``quadratic_descent`` on it.
+
+    Taught in ``04_training.ipynb`` (why too large a step overshoots). Returns the figure and the list of
+    iterates (one float64 array of ``steps + 1`` values per alpha).
+    """
+    from .training import quadratic_descent  # plots -> training -> plots would be circular at import time
+
+    paths = [quadratic_descent(curvature, alpha, w0, steps) for alpha in alphas]
+    fig, axes = plt.subplots(1, len(alphas), figsize=(2.6 * len(alphas), 2.4), squeeze=False)
+    for ax, alpha, w in zip(axes[0], alphas, paths):
+        reach = max(1.2 * abs(w0), min(np.abs(w).max(), 4 * abs(w0)))
+        grid = np.linspace(-reach, reach, 200)
+        ax.plot(grid, curvature / 2 * grid ** 2, color="lightgray")
+        shown = np.abs(w) <= reach
+        ax.plot(w[shown], curvature / 2 * w[shown] ** 2, "o-", color="tab:blue", markersize=3, linewidth=0.8)
+        ax.plot(w[0], curvature / 2 * w[0] ** 2, "o", color="tab:red", markersize=5)  # the start
+        ax.set_title(f"alpha x curvature = {alpha * curvature:g}", fontsize=9)
+        ax.set_xlabel("w")
+        ax.set_yticks([])
+    axes[0][0].set_ylabel("f(w)")
+    fig.tight_layout()
+    return fig, paths
+
+
 def confusion_matrix(y, predictions):
     """C[i, j] = number of images with label i predicted as j: (10, 10) ints. Taught in ``05_evaluation.ipynb``."""
     y, predictions = check_labels(y), check_labels(predictions)

@@ -115,6 +115,20 @@ def _diverged(where, iteration, alpha, params, history, progress):
     return TrainingDiverged(message, iteration, params, history)
 
 
+def quadratic_descent(curvature, alpha, w0=1.0, steps=10):
+    """Gradient descent on the 1-D quadratic f(w) = curvature/2 w^2: the whole learning-rate story in one line.
+
+    Taught in ``04_training.ipynb``. f'(w) = curvature w, so a step is w := w - alpha curvature w
+    = (1 - alpha curvature) w: it shrinks to 0 smoothly when alpha curvature < 1, flips sign around 0
+    while shrinking when 1 < alpha curvature < 2, and grows without bound when alpha curvature > 2.
+    Returns the ``steps + 1`` values w_0, ..., w_steps as a float64 array.
+    """
+    w = [float(w0)]
+    for _ in range(steps):
+        w.append(w[-1] - alpha * curvature * w[-1])
+    return np.array(w)
+
+
 def l2_gradients(grads, params, weight_decay):
     """The gradients of the loss plus an L2 penalty on the weights: dW := dW + lambda W (biases unchanged).
 

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import (
+from helpers import (plot_step_sizes, 
     block_column,
     confusion_matrix,
     init_params,
@@ -85,3 +85,12 @@ def test_plot_blocks_shows_the_kept_pixels(mnist):
     x = block_column(blocks[3], 0)  # the block's first image, as a full column of X
     ids = make_blocks(X, np.arange(X.shape[1])[None, :], 250)[3].Y[0].astype(int)
     assert np.array_equal(x, X[:, ids[0]])
+
+
+def test_plot_step_sizes_draws_the_iterates_on_the_parabola():
+    fig, paths = plot_step_sizes(2.0, [0.25, 0.75, 1.05], steps=6)
+    assert len(fig.axes) == 3 and [len(w) for w in paths] == [7, 7, 7]
+    assert np.allclose(paths[1], (1 - 1.5) ** np.arange(7))
+    x, y = fig.axes[0].lines[1].get_data()  # the points of the first panel lie on f(w) = w^2
+    assert np.allclose(x, paths[0]) and np.allclose(y, x ** 2)
+    plt.close(fig)

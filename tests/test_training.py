@@ -5,7 +5,7 @@ import pytest
 
 from helpers import (TrainingDiverged, backward_prop, batches, cross_entropy_loss, evaluate, forward_prop,
                      gradient_descent, init_params, l2_gradients, minibatch_sgd, momentum_step, one_hot,
-                     plain_gradient_descent, update_params)
+                     plain_gradient_descent, quadratic_descent, update_params)
 from helpers.progress import Progress
 
 SUBSET = 2000
@@ -175,3 +175,10 @@ def test_weight_decay_shrinks_the_weights(subset):
                                           progress="off")
         norms[lam] = np.linalg.norm(W1) + np.linalg.norm(W2)
     assert norms[0.01] < 0.9 * norms[0.0]
+
+
+def test_quadratic_descent_converges_oscillates_or_diverges_around_2_over_curvature():
+    smooth, zigzag, away = (quadratic_descent(4.0, alpha, 1.0, 20) for alpha in (0.125, 0.375, 0.55))
+    assert (np.diff(smooth) < 0).all() and (smooth > 0).all()  # alpha c = 0.5: straight down
+    assert (np.sign(zigzag[1:]) != np.sign(zigzag[:-1])).all() and abs(zigzag[-1]) < 1e-5  # 1.5: flips, shrinks
+    assert np.allclose(np.abs(away), 1.2 ** np.arange(21))  # 2.2: |1 - 2.2| = 1.2 per step, growing
