@@ -69,6 +69,7 @@ from .plots import (
     test_prediction,
 )
 from .progress import Progress
+from .source import print_source, source_lines
 from .stats import accuracy_se, with_se
 from .training import (
     BETTER,

@@ -181,6 +181,7 @@ class _Run:
     def record(self, i, params):
         """Record at ``i``; return True when early stopping says stop."""
         metrics = record(self.history, i, params, self.train, self.dev)
+        self.last_params = params
         if i > 0:
             self.bar.update(i, metrics)
         if self.callback is not None and i > 0:
@@ -327,19 +328,18 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     run.record(0, params)  # epoch 0: the start, before any step
     images, labels = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)  # one example per row, for batches
     velocity = tuple(np.zeros_like(p) for p in params)
-    for epoch in range(1, epochs + 1):
-        alpha_t = alpha if schedule is None else schedule(alpha, epoch - 1, epochs)
-        last_finite = params
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught after the epoch
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught after each epoch
+        for epoch in range(1, epochs + 1):
+            alpha_t = alpha if schedule is None else schedule(alpha, epoch - 1, epochs)
             for Xb, Yb in batches(images, labels, batch_size, rng):
                 Z1, A1, Z2, A2 = forward_prop(*params, Xb)
                 grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], Xb, Yb)
                 grads = l2_gradients(grads, params, weight_decay)
                 params, velocity = momentum_step(params, velocity, grads, alpha_t, momentum)
-        if not all_finite(params):
-            raise run.diverged("epoch", epoch, alpha, last_finite)
-        if run.record(epoch, params):
-            break
+            if not all_finite(params):  # overflow: stop with a clear message and the last recorded parameters
+                raise run.diverged("epoch", epoch, alpha, run.last_params)
+            if run.record(epoch, params):
+                break
     return run.finish(params), run.history
 
 
