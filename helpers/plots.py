@@ -107,15 +107,21 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
 test_prediction.__test__ = False  # a seed name, not a pytest test
 
 
-def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration"):
+def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration", run=None, color=None):
     """Train (and dev) ``metric`` ('accuracy' or 'loss') against iterations. Taught in ``04_training.ipynb``.
 
-    Returns the Axes.
+    To compare runs on one Axes, name each with ``run`` (and a ``color``): its curves are then labelled
+    "run: train" (dashed) and "run: dev" (solid), in that colour. Returns the Axes.
     """
     ax = _axes(ax, figsize=(5, 3))
-    ax.plot(history["iteration"], history[f"train_{metric}"], label="train")
+    if run is None:
+        styles = {"train": {"label": "train"}, "dev": {"label": "dev"}}
+    else:
+        styles = {"train": {"label": f"{run}: train", "linestyle": "--", "color": color},
+                  "dev": {"label": f"{run}: dev", "color": color}}
+    ax.plot(history["iteration"], history[f"train_{metric}"], **styles["train"])
     if history.get(f"dev_{metric}"):
-        ax.plot(history["iteration"], history[f"dev_{metric}"], label="dev")
+        ax.plot(history["iteration"], history[f"dev_{metric}"], **styles["dev"])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(metric)
     ax.grid(alpha=0.3)

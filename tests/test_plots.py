@@ -94,3 +94,12 @@ def test_plot_step_sizes_draws_the_iterates_on_the_parabola():
     x, y = fig.axes[0].lines[1].get_data()  # the points of the first panel lie on f(w) = w^2
     assert np.allclose(x, paths[0]) and np.allclose(y, x ** 2)
     plt.close(fig)
+
+
+def test_plot_history_names_the_run_of_each_curve():
+    history = {"iteration": [0, 1, 2], "train_loss": [2.3, 1.0, 0.5], "dev_loss": [2.3, 1.2, 0.9]}
+    ax = plot_history(history, "loss", run="L2", color="tab:red")
+    labels = [line.get_label() for line in ax.lines]
+    assert labels == ["L2: train", "L2: dev"] and ax.lines[0].get_linestyle() == "--"
+    assert list(ax.lines[1].get_ydata()) == [2.3, 1.2, 0.9]
+    plt.close(ax.figure)
