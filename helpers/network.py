@@ -206,7 +206,8 @@ def network_size(n_pixels, n_hidden, n_classes):
     Taught in ``03_backward.ipynb`` (a 3-2-2 network small enough to work by hand). The two functions
     check their inputs against the sizes of the series' network (784 pixels, 10 hidden units, 10
     classes: ``PARAM_SHAPES``); inside ``with network_size(3, 2, 2):`` those checks expect the given
-    sizes instead. The math is not touched, and the usual sizes are back when the block ends.
+    sizes instead. The math is not touched, and the usual sizes are back when the block ends (also after
+    an error). It changes module-level settings, so it is meant for small worked examples, not for threads.
     """
     global PARAM_SHAPES, N_CLASSES
     saved = PARAM_SHAPES, N_CLASSES, _data.N_PIXELS
