@@ -248,3 +248,140 @@ def plot_blocks(blocks, which):
         kept.append(block.pixels.size)
     fig.tight_layout()
     return fig, kept
+
+
+# ---- Pictures of the math (01-03) ----
+
+#: The network as a computation graph (``plot_computation_graph``): each node's position (x, y).
+GRAPH_NODES = {
+    "X": (0.0, 0.0), "Z1": (2.2, 0.0), "A1": (4.4, 0.0), "Z2": (6.6, 0.0), "A2": (8.8, 0.0), "L": (11.0, 0.0),
+    "W1, b1": (2.2, 1.45), "W2, b2": (6.6, 1.45), "Y": (11.0, 1.45),
+}
+#: Forward edges (from, to, the local derivative written on the edge).
+GRAPH_FORWARD = [
+    ("X", "Z1", ""),
+    ("Z1", "A1", r"$\mathrm{ReLU}'(Z_1)$"),
+    ("A1", "Z2", r"$W_2$"),
+    ("Z2", "A2", r"$\mathrm{diag}(a)-aa^\top$"),
+    ("A2", "L", r"$-Y/A_2$"),
+    ("W1, b1", "Z1", r"$X$, $1$"),
+    ("W2, b2", "Z2", r"$A_1$, $1$"),
+    ("Y", "L", ""),
+]
+#: Backward edges (from, to, the gradient that flows along it).
+GRAPH_BACKWARD = [
+    ("L", "A2", r"$\partial \ell / \partial A_2$"),
+    ("A2", "Z2", r"$dZ_2=A_2-Y$"),
+    ("Z2", "A1", r"$W_2^\top dZ_2$"),
+    ("A1", "Z1", r"$dZ_1=W_2^\top dZ_2\odot\mathrm{ReLU}'(Z_1)$"),
+    ("Z2", "W2, b2", "$dW_2=\\frac{1}{m}dZ_2A_1^\\top$\n$db_2=\\frac{1}{m}\\sum_i dZ_2$"),
+    ("Z1", "W1, b1", "$dW_1=\\frac{1}{m}dZ_1X^\\top$\n$db_1=\\frac{1}{m}\\sum_i dZ_1$"),
+]
+GRAPH_SHAPES = {"X": "784×m", "Z1": "10×m", "A1": "10×m", "Z2": "10×m", "A2": "10×m", "L": "number",
+                "W1, b1": "10×784, 10×1", "W2, b2": "10×10, 10×1", "Y": "10×m"}
+FORWARD_COLOR, BACKWARD_COLOR = "black", "tab:red"
+_HALF_WIDTH, _HALF_HEIGHT = 0.45, 0.32  # a node's box, in data units (the arrows start and end at its edge)
+
+
+def _node_label(name):
+    """'Z1' -> '$Z_1$', 'W1, b1' -> '$W_1, b_1$' (mathtext)."""
+    parts = [p[0] + (f"_{p[1:]}" if len(p) > 1 else "") for p in name.split(", ")]
+    return "$" + ", ".join(parts) + "$"
+
+
+def _arrow(ax, start, end, color, rad=0.0):
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.6,
+                                                      "shrinkA": 0, "shrinkB": 0,
+                                                      "connectionstyle": f"arc3,rad={rad}"})
+
+
+def plot_computation_graph(ax=None):
+    """The network as a computation graph: X -> Z1 -> A1 -> Z2 -> A2 -> L, with the parameters and Y.
+
+    Taught in ``03_backward.ipynb``. Black arrows: the forward pass, each labelled with its local
+    derivative (the factor the chain rule multiplies by on that edge). Red arrows: the backward pass,
+    each labelled with the gradient that flows along it. Returns a dict with the Axes, the node
+    positions and the forward and backward edges drawn, as (from, to, label) (see ``GRAPH_*``).
+    """
+    ax = _axes(ax, figsize=(12, 3.2))
+    for name, (x, y) in GRAPH_NODES.items():
+        is_input = "," in name or name in ("X", "Y")
+        ax.text(x, y, f"{_node_label(name)}\n{GRAPH_SHAPES[name]}", ha="center", va="center", fontsize=11,
+                bbox={"boxstyle": "round,pad=0.3", "lw": 1.2, "fc": "lightyellow" if is_input else "aliceblue",
+                      "ec": "gray" if is_input else "tab:blue"})
+    drawn = {"forward": [], "backward": []}
+    for start, end, label in GRAPH_FORWARD:
+        (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
+        if y0 == y1:  # along the chain, left to right; the label above the arrow
+            _arrow(ax, (x0 + _HALF_WIDTH, y0 + 0.08), (x1 - _HALF_WIDTH, y1 + 0.08), FORWARD_COLOR)
+            ax.text((x0 + x1) / 2, y0 + 0.22, label, ha="center", va="bottom", fontsize=10, color=FORWARD_COLOR)
+        else:  # down from a parameter (or Y), on the right of the box's centre
+            _arrow(ax, (x0 + 0.15, y0 - _HALF_HEIGHT), (x1 + 0.15, y1 + _HALF_HEIGHT), FORWARD_COLOR)
+            ax.text(x0 + 0.25, (y0 + y1) / 2, label, ha="left", va="center", fontsize=10, color=FORWARD_COLOR)
+        drawn["forward"].append((start, end, label))
+    for start, end, label in GRAPH_BACKWARD:
+        (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
+        if y0 == y1:  # along the chain, right to left, bowing below it; the label under the bow
+            _arrow(ax, (x0 - 0.2, y0 - _HALF_HEIGHT - 0.1), (x1 + 0.2, y1 - _HALF_HEIGHT - 0.1), BACKWARD_COLOR,
+                   rad=-0.4)
+            sag = 0.4 * (x0 - x1 - 0.4) / 2  # how far below its ends the bow reaches
+            ax.text((x0 + x1) / 2, y0 - _HALF_HEIGHT - 0.1 - sag - 0.04, label, ha="center", va="top", fontsize=10,
+                    color=BACKWARD_COLOR)
+        else:  # up to a parameter, on the left of the box's centre; the label on its left
+            _arrow(ax, (x0 - 0.15, y0 + _HALF_HEIGHT), (x1 - 0.15, y1 - _HALF_HEIGHT), BACKWARD_COLOR)
+            ax.text(x0 - 0.25, (y0 + y1) / 2, label, ha="right", va="center", fontsize=9.5, color=BACKWARD_COLOR)
+        drawn["backward"].append((start, end, label))
+    ax.set_xlim(-0.7, 11.7)
+    ax.set_ylim(-1.2, 1.9)
+    ax.axis("off")
+    return {"ax": ax, "nodes": dict(GRAPH_NODES), **drawn}
+
+
+def plot_activations(z_column, z_range=3.0):
+    """ReLU and its slope ReLU', and the softmax of one column of logits.
+
+    Taught in ``02_forward.ipynb``. Left: ReLU(z) (solid) and ReLU'(z) (dashed: 1 for z > 0, 0 below).
+    Middle and right: the logits z_k of one image (10,) and their softmax a_k, which sum to 1.
+    Returns a dict with the figure and the plotted data: 'z', 'relu', 'slope', 'logits', 'probabilities'.
+    """
+    from .network import relu, relu_derivative, softmax  # the same functions the network uses
+
+    logits = np.asarray(z_column, dtype=np.float64).ravel()
+    probabilities = softmax(logits[:, None])[:, 0]
+    z = np.linspace(-z_range, z_range, 601)
+    fig, (ax_r, ax_z, ax_a) = plt.subplots(1, 3, figsize=(11, 2.6), gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
+    ax_r.plot(z, relu(z), color="tab:blue", label="ReLU(z)")
+    slope = relu_derivative(z).astype(float)
+    ax_r.plot(z, slope, "--", color="tab:orange", label="ReLU'(z)")
+    ax_r.set_xlabel("z")
+    ax_r.set_title("ReLU and its slope ReLU'", fontsize=10)
+    ax_r.legend(fontsize=8, loc="upper left")
+    ax_r.grid(alpha=0.3)
+    ax_z.bar(range(logits.size), logits, color="tab:gray")
+    ax_z.axhline(0, color="black", lw=0.8)
+    ax_z.set_title("logits $z_k$ (any real number)", fontsize=10)
+    ax_a.bar(range(probabilities.size), probabilities, color="tab:green")
+    ax_a.set_title(r"softmax $a_k$ (positive, sum 1)", fontsize=10)
+    for ax in (ax_z, ax_a):
+        ax.set_xticks(range(logits.size))
+        ax.set_xlabel("digit k")
+    fig.tight_layout()
+    return {"fig": fig, "z": z, "relu": relu(z), "slope": slope, "logits": logits, "probabilities": probabilities}
+
+
+def plot_step_errors(eps, errors, chosen=None, ax=None):
+    """Error of a finite-difference derivative against its step eps, on log-log axes.
+
+    Taught in ``03_backward.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
+    branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
+    slope -1). ``chosen`` (a step) is marked with a vertical line. Returns the Axes.
+    """
+    ax = _axes(ax, figsize=(5.5, 2.9))
+    ax.loglog(eps, errors, "o-", color="tab:blue", ms=3.5, label="measured error")
+    if chosen is not None:
+        ax.axvline(chosen, color="tab:red", ls="--", lw=1.2, label=f"ε = {chosen:.0e}")
+    ax.set_xlabel("step ε")
+    ax.set_ylabel("relative error")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return ax

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import (plot_step_sizes, 
+from helpers import (
     block_column,
     confusion_matrix,
     init_params,
@@ -22,6 +22,7 @@ from helpers import (plot_step_sizes,
     plot_hidden_units,
     plot_history,
     plot_misclassified,
+    plot_step_sizes,
     test_prediction,
 )
 
@@ -103,3 +104,56 @@ def test_plot_history_names_the_run_of_each_curve():
     assert labels == ["L2: train", "L2: dev"] and ax.lines[0].get_linestyle() == "--"
     assert list(ax.lines[1].get_ydata()) == [2.3, 1.2, 0.9]
     plt.close(ax.figure)
+
+
+# ---- Pictures of the math (01-03) ----
+
+def test_computation_graph_draws_every_node_and_edge():
+    from helpers import plot_computation_graph
+
+    drawn = plot_computation_graph()
+    ax = drawn["ax"]
+    assert list(drawn["nodes"]) == ["X", "Z1", "A1", "Z2", "A2", "L", "W1, b1", "W2, b2", "Y"]
+    chain = ["X", "Z1", "A1", "Z2", "A2", "L"]
+    xs = [drawn["nodes"][n][0] for n in chain]
+    assert xs == sorted(xs) and len({drawn["nodes"][n][1] for n in chain}) == 1  # one row, left to right
+    assert [(a, b) for a, b, _ in drawn["forward"]][:5] == list(zip(chain, chain[1:]))
+    assert [(a, b) for a, b, _ in drawn["backward"]][:4] == [("L", "A2"), ("A2", "Z2"), ("Z2", "A1"), ("A1", "Z1")]
+    texts = [t.get_text() for t in ax.texts]
+    assert sum(t.startswith("$Z_1$\n10×m") for t in texts) == 1 and any(t.startswith("$X$\n784×m") for t in texts)
+    labels = [label for _, _, label in drawn["forward"] + drawn["backward"] if label]
+    assert all(label in texts for label in labels)
+    assert any("A_2-Y" in t for t in texts) and any("W_2^\\top dZ_2" in t for t in texts)
+    arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation" and c.arrow_patch is not None]
+    assert len(arrows) == len(drawn["forward"]) + len(drawn["backward"])
+    colors = {matplotlib.colors.to_hex(a.arrow_patch.get_edgecolor()) for a in arrows}
+    assert colors == {matplotlib.colors.to_hex("black"), matplotlib.colors.to_hex("tab:red")}
+
+
+def test_activations_plot_the_network_functions():
+    from helpers import plot_activations, relu, softmax
+
+    z_column = np.array([1.0, 3.0, -2.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 2.0])
+    drawn = plot_activations(z_column)
+    z = drawn["z"]
+    assert np.array_equal(drawn["relu"], np.maximum(z, 0)) and np.array_equal(drawn["slope"], (z > 0) * 1.0)
+    ax_r, ax_z, ax_a = drawn["fig"].axes
+    relu_line, slope_line = ax_r.get_lines()
+    assert np.array_equal(relu_line.get_ydata(), relu(z)) and set(slope_line.get_ydata()) == {0.0, 1.0}
+    heights = [bar.get_height() for bar in ax_a.patches]
+    assert np.allclose(heights, softmax(z_column[:, None])[:, 0]) and np.isclose(sum(heights), 1)
+    assert np.allclose([bar.get_height() for bar in ax_z.patches], z_column)
+    assert int(np.argmax(heights)) == 1  # the largest logit gets the largest probability
+
+
+def test_step_errors_plot_the_data_on_log_axes():
+    from helpers import plot_step_errors
+
+    eps = np.logspace(-1, -10, 10)
+    errors = eps**2 + 1e-16 / eps
+    ax = plot_step_errors(eps, errors, chosen=1e-5)
+    measured, chosen = ax.get_lines()
+    assert np.array_equal(measured.get_xdata(), eps) and np.array_equal(measured.get_ydata(), errors)
+    assert list(chosen.get_xdata()) == [1e-5, 1e-5]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["measured error", "ε = 1e-05"]
