@@ -87,6 +87,7 @@ from .training import (
     momentum_step,
     plain_gradient_descent,
     quadratic_descent,
+    top_curvature,
     train_better_network,
     train_seed_network,
 )

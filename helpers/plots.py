@@ -234,7 +234,7 @@ def block_column(block, j, n_pixels=N_PIXELS):
 def plot_blocks(blocks, which):
     """For each block in ``which``: the pixels it keeps (gray) under its middle image (ink in black).
 
-    Taught in ``04_training.ipynb``: white pixels are blank in every image of the block, so the block
+    Taught in ``06_fast_gradients.ipynb``: white pixels are blank in every image of the block, so the block
     leaves them out of both products. Returns the figure and the number of pixels each block keeps.
     """
     fig, axes = plt.subplots(1, len(which), figsize=(1.75 * len(which), 2.3), squeeze=False)
@@ -244,7 +244,7 @@ def plot_blocks(blocks, which):
         picture = np.zeros(N_PIXELS)
         picture[block.pixels] = 0.25  # kept: light gray
         picture = np.maximum(picture, block_column(block, block.X.shape[1] // 2))  # its middle image, on top
-        show_digit(picture, f"block {b}: {block.pixels.size} pixels", ax)
+        show_digit(picture, f"block {b}: {block.X.shape[1]} images,\n{block.pixels.size} of {N_PIXELS} pixels kept", ax)
         kept.append(block.pixels.size)
     fig.tight_layout()
     return fig, kept

@@ -129,6 +129,42 @@ def quadratic_descent(curvature, alpha, w0=1.0, steps=10):
     return np.array(w)
 
 
+def top_curvature(params, X, Y, iterations=30, eps=1e-4, seed=0):
+    """The largest curvature of the loss at ``params``: the biggest second derivative along any direction.
+
+    Taught in ``04_training.ipynb``. Along a unit direction u (all 7,960 parameters moved together),
+    the loss L(theta + t u) is a function of one number t; its second derivative at t = 0 is the
+    curvature along u. The largest one, c_max, is found by power iteration: the change of the gradient
+    when theta moves by eps u, (g(theta + eps u) - g(theta - eps u)) / (2 eps), is H u (H: the matrix of
+    second derivatives); repeating u := H u / |H u| turns u towards the most curved direction, and
+    u . H u is then its curvature. Gradient descent on a quadratic is stable only for alpha < 2 / c_max.
+
+    params (W1, b1, W2, b2), X (784, m), Y (10, m): computed in float64. Returns c_max, a Python float.
+    """
+    params = tuple(np.asarray(p, dtype=np.float64) for p in params)
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+
+    def gradient(theta):
+        return np.concatenate([g.ravel() for g in backward_prop(*forward_prop(*theta, X), theta[0], theta[2], X, Y)])
+
+    def unflatten(vector):
+        parts, start = [], 0
+        for p in params:
+            parts.append(vector[start:start + p.size].reshape(p.shape))
+            start += p.size
+        return parts
+
+    u = np.random.default_rng(seed).standard_normal(sum(p.size for p in params))
+    u /= np.linalg.norm(u)
+    curvature = 0.0
+    for _ in range(iterations):
+        step = unflatten(eps * u)
+        Hu = (gradient([p + s for p, s in zip(params, step)]) - gradient([p - s for p, s in zip(params, step)])) / (2 * eps)
+        curvature = float(u @ Hu)
+        u = Hu / np.linalg.norm(Hu)
+    return curvature
+
+
 def l2_gradients(grads, params, weight_decay):
     """The gradients of the loss plus an L2 penalty on the weights: dW := dW + lambda W (biases unchanged).
 

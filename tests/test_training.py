@@ -5,7 +5,7 @@ import pytest
 
 from helpers import (TrainingDiverged, backward_prop, batches, cross_entropy_loss, evaluate, forward_prop,
                      gradient_descent, init_params, l2_gradients, minibatch_sgd, momentum_step, one_hot,
-                     plain_gradient_descent, quadratic_descent, update_params)
+                     plain_gradient_descent, quadratic_descent, top_curvature, update_params)
 from helpers.progress import Progress
 
 SUBSET = 2000
@@ -182,3 +182,23 @@ def test_quadratic_descent_converges_oscillates_or_diverges_around_2_over_curvat
     assert (np.diff(smooth) < 0).all() and (smooth > 0).all()  # alpha c = 0.5: straight down
     assert (np.sign(zigzag[1:]) != np.sign(zigzag[:-1])).all() and abs(zigzag[-1]) < 1e-5  # 1.5: flips, shrinks
     assert np.allclose(np.abs(away), 1.2 ** np.arange(21))  # 2.2: |1 - 2.2| = 1.2 per step, growing
+
+
+def test_top_curvature_finds_the_largest_second_derivative(small_batch):
+    """Against the full matrix of second derivatives of the loss in b2 alone (10 x 10, by finite differences)."""
+    X, Y, _ = small_batch
+    params = init_params(np.random.default_rng(0), dtype=np.float64)
+    c_max = top_curvature(params, X, Y, iterations=100)
+    # The curvature along any single parameter (a second derivative in one variable) is at most c_max ...
+    W1, b1, W2, b2 = params
+    eps = 1e-4
+    loss = lambda b: cross_entropy_loss(forward_prop(W1, b1, W2, b, X)[3], Y)  # noqa: E731
+    for k in range(10):
+        e = np.zeros_like(b2)
+        e[k] = eps
+        second = (loss(b2 + e) - 2 * loss(b2) + loss(b2 - e)) / eps ** 2
+        assert second <= c_max * (1 + 1e-3)
+    # ... and for the softmax layer's bias alone the Hessian is the mean of diag(a) - a a^T: check its top eigenvalue
+    A2 = forward_prop(*params, X)[3]
+    H_b2 = np.mean([np.diag(a) - np.outer(a, a) for a in A2.T], axis=0)
+    assert np.linalg.eigvalsh(H_b2).max() <= c_max * (1 + 1e-3) and c_max > 0
