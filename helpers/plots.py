@@ -338,7 +338,7 @@ def plot_computation_graph(ax=None):
     with the Axes, the node positions, the caption lines and the forward and backward edges drawn,
     as (from, to, label) (see ``GRAPH_*``).
     """
-    ax = _axes(ax, figsize=(12, 3.9))
+    ax = _axes(ax, figsize=(12, 3.5))
     for name, (x, y) in GRAPH_NODES.items():
         is_input = "," in name or name in ("X", "Y")
         ax.text(x, y, f"{_node_label(name)}\n{GRAPH_SHAPES[name]}", ha="center", va="center", fontsize=11,
@@ -367,9 +367,9 @@ def plot_computation_graph(ax=None):
             ax.text(x0 - 0.25, (y0 + y1) / 2, label, ha="right", va="center", fontsize=9.5, color=BACKWARD_COLOR)
         drawn["backward"].append((start, end, label))
     for row, line in enumerate(GRAPH_CAPTION):
-        ax.text(-0.6, -1.45 - 0.36 * row, line, ha="left", va="top", fontsize=9.5, color="dimgray")
+        ax.text(-0.6, -1.32 - 0.3 * row, line, ha="left", va="top", fontsize=9.5, color="dimgray")
     ax.set_xlim(-0.7, 11.7)
-    ax.set_ylim(-2.25, 1.9)
+    ax.set_ylim(-1.95, 1.9)
     ax.axis("off")
     return {"ax": ax, "nodes": dict(GRAPH_NODES), "caption": list(GRAPH_CAPTION), **drawn}
 
@@ -418,7 +418,7 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
 
     Taught in ``03_backward.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
     branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
-    slope -1). Two dotted guides show those slopes: C eps^2 through the point of the largest step and
+    slope -1). Two black guides show those slopes: C eps^2 through the point of the largest step and
     C / eps through the point of the smallest. ``chosen`` (a step) is marked with a vertical line.
     Returns the Axes; its lines are, in order: the measured errors, eps^2, 1/eps, the chosen step.
     """
@@ -426,9 +426,9 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
     ax = _axes(ax, figsize=(5.5, 2.9))
     ax.loglog(eps, errors, "o-", color="tab:blue", ms=3.5, label="measured error")
     big, small = eps.argmax(), eps.argmin()
-    ax.loglog(eps, errors[big] * (eps / eps[big]) ** 2, ":", color="tab:gray", lw=1.5, zorder=1,
-              label="∝ ε² (Taylor)")
-    ax.loglog(eps, errors[small] * eps[small] / eps, "-.", color="tab:gray", lw=1.2, zorder=1,
+    ax.loglog(eps, errors[big] * (eps / eps[big]) ** 2, ":", color="black", lw=1.6, zorder=3,
+              label="∝ ε² (Taylor)")  # drawn over the data: where they agree, the dots show it
+    ax.loglog(eps, errors[small] * eps[small] / eps, "-.", color="black", lw=1.2, zorder=3,
               label="∝ 1/ε (rounding)")
     ax.set_ylim(0.3 * errors.min(), 3 * errors.max())
     if chosen is not None:
