@@ -83,7 +83,7 @@ def relu_derivative(Z):
 
 
 def softmax(Z):
-    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum_j exp(Z[j, i]).
+    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum over k' of exp(Z[k', i]).
 
     Taught in ``02_forward.ipynb``. Subtracting each column's maximum first changes nothing
     mathematically (the factor exp(-max) cancels) but keeps exp() from overflowing:
@@ -134,7 +134,9 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     dZ1 = W2^T dZ2 * ReLU'(Z1) (10, m);  dW1 = 1/m dZ1 X^T (10, 784);  db1 = 1/m sum_i dZ1 (10, 1).
 
     The bias gradients sum over the examples (axis 1), one value per unit, never one scalar.
-    Z2 is not needed by the math (A2 already holds it); it is accepted to keep the seed's call.
+    Z2 and W1 are not needed by the math (A2 already holds Z2; W1 would be needed only for a gradient
+    with respect to X, which is not trained); they are accepted to keep the seed's call,
+    ``backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)``.
 
     Speed: the products with X are ~95 % of an iteration. ``dW1`` is computed as ``(X @ dZ1.T).T``,
     which is the same matrix as ``dZ1 @ X.T`` (since (A B)^T = B^T A^T) but lets BLAS walk X
