@@ -54,6 +54,7 @@ from .network import (
 )
 from .plots import (
     block_column,
+    calibration_bins,
     confusion_matrix,
     label_counts,
     misclassified,
@@ -64,6 +65,9 @@ from .plots import (
     plot_history,
     plot_label_histogram,
     plot_misclassified,
+    plot_reliability,
+    plot_training_runs,
+    plot_votes,
     show_digit,
     test_prediction,
 )
@@ -82,6 +86,7 @@ from .widgets import (  # ipywidgets itself is imported only when a builder is c
     format_values,
     forward_stepper,
     forward_steps,
+    hidden_unit_summary,
     hidden_unit_view,
     hidden_unit_viewer,
     mistake_indices,
