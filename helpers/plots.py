@@ -220,7 +220,8 @@ def plot_votes(W2, ax=None, title=None):
     for j in range(W2.shape[0]):
         for k in range(W2.shape[1]):
             color = "white" if abs(W2[j, k]) > 0.6 * limit else "black"
-            ax.text(k, j, f"{W2[j, k]:.1f}", ha="center", va="center", fontsize=7, color=color)
+            text = f"{W2[j, k]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
+            ax.text(k, j, text, ha="center", va="center", fontsize=7, color=color)
     ax.set_xticks(range(W2.shape[1]))
     ax.set_yticks(range(W2.shape[0]))
     ax.set_xlabel("hidden unit k")
@@ -300,9 +301,9 @@ def plot_training_runs(runs, figsize=None):
         axes[0, r].set_ylim(0, 1)
         plot_history(history, "loss", ax=axes[1, r], xlabel=xlabel)
         axes[1, r].set_ylim(bottom=0)
-    for ax in axes.ravel():
-        ax.set_xlim(left=0)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # iterations and epochs are whole numbers
+        for ax in axes[:, r]:
+            ax.set_xlim(0, history["iteration"][-1])  # from the start to the last record
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # whole steps
     fig.tight_layout()
     return fig
 

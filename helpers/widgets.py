@@ -332,8 +332,8 @@ def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
     ``start`` its change W1[unit] - start[unit] (what training learned; ``change`` says which);
     ``indices`` (n,), the columns of X that excite it most (``top_exciting``, ranked by Z1, not by
     the change); ``z1`` (n,), their Z1[unit] values; ``ink`` (n,), their amount of ink (the sum of
-    their pixels) and ``mean_ink``, the same averaged over all of X: Z1 adds up weight x ink, so the
-    ranking rewards heavy strokes; ``active``, the fraction of X with Z1[unit] > 0 (0: a dead ReLU);
+    their pixels) and ``mean_ink``, the same averaged over all of X: Z1 adds up weight x ink, so where
+    the weights are positive the ranking rewards heavy strokes; ``active``, the fraction of X with Z1[unit] > 0 (0: a dead ReLU);
     ``votes`` (10,), the unit's column of W2: how much its A1 adds to each digit's Z2.
     """
     W1, b1, W2 = params[0], params[1], params[2]
@@ -394,8 +394,9 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
         view = hidden_unit_view(params, X, unit_slider.value, n, start=start)
         k = view["unit"]
         text.value = (f"unit {k}: the {n} images (of {X.shape[1]}) with the largest Z1[{k}] = W1[{k}] x + b1[{k}]. "
-                      f"Z1 adds up weight &times; ink, so the ranking rewards heavy strokes: their ink (sum of "
-                      f"pixels) averages {view['ink'].mean():.0f}, against {view['mean_ink']:.0f} for all "
+                      f"Z1 adds up weight &times; ink: where the weights are positive, more ink gives a larger Z1, "
+                      f"so the ranking rewards heavy strokes as well as shape. Their ink (sum of pixels) averages "
+                      f"{view['ink'].mean():.0f}, against {view['mean_ink']:.0f} for all "
                       f"{X.shape[1]} images. Active (Z1 &gt; 0) on {view['active']:.0%} of them.")
         picture.value = _png(draw_hidden_unit(view, X))
         box.result = view

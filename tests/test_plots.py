@@ -183,6 +183,7 @@ def test_plot_training_runs_shows_both_runs_from_the_start():
     assert acc_seed.get_ylim() == (0, 1) and acc_better.get_ylim() == (0, 1)  # accuracy from 0, said
     assert loss_seed.get_ylim()[0] == 0 and loss_seed.get_ylim()[1] >= 3.1
     assert acc_seed.get_title() == "seed" and acc_better.get_xlabel() == "epoch"
+    assert loss_seed.get_xlim() == (0, 20) and acc_better.get_xlim() == (0, 1)  # start to end
     np.testing.assert_array_equal(loss_better.get_lines()[1].get_ydata(), better["dev_loss"])
     np.testing.assert_array_equal(acc_seed.get_lines()[0].get_xdata(), seed["iteration"])
     assert [line.get_label() for line in loss_seed.get_lines()] == ["train", "dev"]
