@@ -55,6 +55,7 @@ from .network import (
 )
 from .plots import (
     block_column,
+    calibration_bins,
     confusion_matrix,
     label_counts,
     misclassified,
@@ -69,6 +70,9 @@ from .plots import (
     plot_misclassified,
     plot_step_sizes,
     plot_step_errors,
+    plot_reliability,
+    plot_training_runs,
+    plot_votes,
     show_digit,
     test_prediction,
 )
@@ -95,6 +99,7 @@ from .widgets import (  # ipywidgets itself is imported only when a builder is c
     format_values,
     forward_stepper,
     forward_steps,
+    hidden_unit_summary,
     hidden_unit_view,
     hidden_unit_viewer,
     mistake_indices,

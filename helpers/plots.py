@@ -10,9 +10,11 @@ from functools import lru_cache
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .data import IMAGE_SIDE, N_CLASSES, N_PIXELS, check_labels, check_X, load_data
 from .network import forward_prop, get_predictions
+from .stats import accuracy_se
 
 DIGIT_CMAP = "gray_r"  # dark ink on white paper
 GRID_COLUMNS = 10
@@ -190,10 +192,21 @@ def confusion_matrix(y, predictions):
     return C
 
 
-def plot_confusion_matrix(C, ax=None):
-    """Draw a confusion matrix (10, 10) with its counts written in the cells. Returns the Axes."""
-    ax = _axes(ax, figsize=(4.5, 4.5))
-    ax.imshow(np.log1p(C), cmap="Blues")  # log scale so that the few mistakes stay visible
+def plot_confusion_matrix(C, ax=None, title=None, colorbar=True):
+    """Draw a confusion matrix (10, 10) with its counts written in the cells. Returns the Axes.
+
+    Taught in ``05_evaluation.ipynb``. The colour is log(1 + count): on a linear scale the ~1,000
+    right answers per digit would leave every mistake white. The colour bar is labelled in counts.
+    """
+    ax = _axes(ax, figsize=(5.2, 4.5))
+    image = ax.imshow(np.log1p(C), cmap="Blues")  # log scale so that the few mistakes stay visible
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+        counts = [n for n in (0, 1, 10, 100, 1000, 10_000) if n <= max(int(C.max()), 1)]
+        bar.set_ticks(np.log1p(counts), labels=[f"{n:,}" for n in counts])
+        bar.set_label("images (log scale)")
+    if title:
+        ax.set_title(title, fontsize=10)
     for i in range(N_CLASSES):
         for j in range(N_CLASSES):
             color = "white" if i == j else "black"
@@ -246,6 +259,108 @@ def plot_hidden_units(W1, columns=5):
         ax.set_title(f"unit {k}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def plot_votes(W2, ax=None, title=None):
+    """W2 (10, 10) as a heat map: row j is digit j, column k is hidden unit k. Returns the Axes.
+
+    Taught in ``05_evaluation.ipynb``. Z2[j] = sum_k W2[j, k] A1[k] + b2[j], so column k says how an
+    active unit k votes: red raises digit j's score, blue lowers it. Each cell shows its value.
+    """
+    W2 = np.asarray(W2)
+    ax = _axes(ax, figsize=(5.2, 4.5))
+    limit = float(np.abs(W2).max()) or 1.0
+    image = ax.imshow(W2, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="W2[j, k]")
+    for j in range(W2.shape[0]):
+        for k in range(W2.shape[1]):
+            color = "white" if abs(W2[j, k]) > 0.6 * limit else "black"
+            text = f"{W2[j, k]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
+            ax.text(k, j, text, ha="center", va="center", fontsize=7, color=color)
+    ax.set_xticks(range(W2.shape[1]))
+    ax.set_yticks(range(W2.shape[0]))
+    ax.set_xlabel("hidden unit k")
+    ax.set_ylabel("digit j")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def calibration_bins(A2, y, n_bins=10):
+    """The numbers of a reliability (calibration) diagram. Taught in ``05_evaluation.ipynb``.
+
+    A2 (10, m) softmax outputs, y (m,) labels. An image's *confidence* is its largest probability,
+    max_k A2[k, i], the probability of the predicted digit. The images are grouped by confidence
+    into ``n_bins`` equal bins of [0, 1] (bin b holds edges[b] <= confidence < edges[b + 1]; the
+    last bin includes 1). A calibrated network is right, in every bin, as often as it says.
+
+    Returns a dict: ``edges`` (n_bins + 1,); ``count`` (n_bins,) ints; ``confidence`` (mean
+    confidence), ``accuracy`` (fraction predicted right) and ``se`` (its binomial standard error,
+    ``stats.accuracy_se``), each (n_bins,) floats, NaN for an empty bin.
+    """
+    A2 = np.asarray(A2)
+    y = check_labels(y)
+    if A2.ndim != 2 or A2.shape != (N_CLASSES, y.size):
+        raise ValueError(f"A2 must have shape (10, m) = (10, {y.size}) to match y; got {A2.shape}.")
+    if int(n_bins) != n_bins or n_bins < 1:
+        raise ValueError(f"n_bins must be a whole number, at least 1; got {n_bins!r}.")
+    confidence = A2.max(axis=0).astype(np.float64)
+    right = get_predictions(A2) == y
+    edges = np.linspace(0, 1, n_bins + 1)
+    which = np.clip(np.searchsorted(edges, confidence, side="right") - 1, 0, n_bins - 1)
+    count = np.bincount(which, minlength=n_bins)
+    mean_confidence = np.full(n_bins, np.nan)
+    accuracy = np.full(n_bins, np.nan)
+    se = np.full(n_bins, np.nan)
+    for b in np.flatnonzero(count):
+        mean_confidence[b] = confidence[which == b].mean()
+        accuracy[b] = right[which == b].mean()
+        se[b] = accuracy_se(accuracy[b], count[b])
+    return {"edges": edges, "count": count, "confidence": mean_confidence, "accuracy": accuracy, "se": se}
+
+
+def plot_reliability(A2, y, n_bins=10, ax=None, label=None):
+    """Reliability diagram: per confidence bin, the fraction right against the mean confidence.
+
+    Taught in ``05_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
+    it: overconfident (right less often than it says); above: underconfident. Error bars: one
+    standard error. Call it again with the same ``ax`` to compare networks. Returns
+    ``calibration_bins(A2, y, n_bins)``.
+    """
+    bins = calibration_bins(A2, y, n_bins)
+    ax = _axes(ax, figsize=(4.5, 4.5))
+    if not any(line.get_gid() == "calibrated" for line in ax.get_lines()):
+        ax.plot([0, 1], [0, 1], color="gray", linestyle=":", gid="calibrated", label="calibrated")
+    full = bins["count"] > 0
+    ax.errorbar(bins["confidence"][full], bins["accuracy"][full], yerr=bins["se"][full], marker="o",
+                markersize=4, capsize=3, label=label)
+    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
+    ax.set_xlabel("confidence (largest probability)")
+    ax.set_ylabel("fraction predicted right")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return bins
+
+
+def plot_training_runs(runs, figsize=None):
+    """Train and dev curves of several runs: accuracy (top row, 0 to 1) and loss (bottom row, from 0).
+
+    Taught in ``05_evaluation.ipynb``. ``runs`` is a list of ``(title, history, xlabel)``, one column
+    each (``history`` as ``gradient_descent`` or ``minibatch_sgd`` return it). Returns the figure;
+    ``fig.axes[r]`` is run r's accuracy and ``fig.axes[len(runs) + r]`` its loss.
+    """
+    figsize = figsize or (4.5 * len(runs), 5.5)
+    fig, axes = plt.subplots(2, len(runs), figsize=figsize, squeeze=False)
+    for r, (title, history, xlabel) in enumerate(runs):
+        plot_history(history, "accuracy", ax=axes[0, r], title=title, xlabel=xlabel)
+        axes[0, r].set_ylim(0, 1)
+        plot_history(history, "loss", ax=axes[1, r], xlabel=xlabel)
+        axes[1, r].set_ylim(bottom=0)
+        for ax in axes[:, r]:
+            ax.set_xlim(0, history["iteration"][-1])  # from the start to the last record
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # whole steps
     fig.tight_layout()
     return fig
 

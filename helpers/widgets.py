@@ -324,38 +324,59 @@ def hidden_activity(W1, b1, X, unit):
     return W1[unit] @ X + b1[unit, 0]
 
 
-def hidden_unit_view(params, X, unit, n=TOP_N):
+def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
     """What the hidden-unit viewer shows for ``unit``. Used in ``05_evaluation.ipynb``.
 
-    Returns a dict: ``unit``; ``weights`` (28, 28), the unit's row of W1 as an image; ``indices`` (n,),
-    the columns of X that excite it most (``top_exciting``); ``z1`` (n,), their Z1[unit] values.
+    params = (W1, b1, W2, b2); X (784, m); start: the W1 (10, 784) training started from, or None.
+    Returns a dict: ``unit``; ``weights`` (28, 28), the unit's row of W1 as an image, or with
+    ``start`` its change W1[unit] - start[unit] (what training learned; ``change`` says which);
+    ``indices`` (n,), the columns of X that excite it most (``top_exciting``, ranked by Z1, not by
+    the change); ``z1`` (n,), their Z1[unit] values; ``ink`` (n,), their amount of ink (the sum of
+    their pixels) and ``mean_ink``, the same averaged over all of X: Z1 adds up weight x ink, so where
+    the weights are positive the ranking rewards heavy strokes; ``active``, the fraction of X with Z1[unit] > 0 (0: a dead ReLU);
+    ``votes`` (10,), the unit's column of W2: how much its A1 adds to each digit's Z2.
     """
-    W1, b1 = params[0], params[1]
+    W1, b1, W2 = params[0], params[1], params[2]
     indices = top_exciting(W1, b1, X, unit, n)
-    return {"unit": int(unit), "weights": column_to_image(W1[unit]), "indices": indices,
-            "z1": hidden_activity(W1, b1, X[:, indices], unit)}
+    weights = W1[unit] if start is None else W1[unit] - np.asarray(start)[unit]
+    return {"unit": int(unit), "weights": column_to_image(weights), "change": start is not None,
+            "indices": indices, "z1": hidden_activity(W1, b1, X[:, indices], unit),
+            "ink": X[:, indices].sum(axis=0), "mean_ink": float(X.sum(axis=0).mean()),
+            "active": float(np.mean(hidden_activity(W1, b1, X, unit) > 0)), "votes": W2[:, unit]}
 
 
 def draw_hidden_unit(view, X):
-    """Figure of ``hidden_unit_view``'s result: weights (red excite, blue inhibit), top digits. ``05_evaluation``."""
+    """Figure of ``hidden_unit_view``'s result: weights (red excite, blue inhibit), top digits, votes. ``05``."""
     n = len(view["indices"])
     columns = max(1, math.ceil(n / 2))
-    fig = Figure(figsize=(6.5, 2.6), layout="constrained")
-    grid = fig.add_gridspec(2, columns + 2)
+    fig = Figure(figsize=(8.5, 2.6), layout="constrained")
+    grid = fig.add_gridspec(2, columns + 4)
     ax = fig.add_subplot(grid[:, :2])
     limit = float(np.abs(view["weights"]).max()) or 1.0
     ax.imshow(view["weights"], cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set(xticks=[], yticks=[])
-    ax.set_title(f"unit {view['unit']}: weights W1[{view['unit']}]", fontsize=9)
-    for k, (i, z) in enumerate(zip(view["indices"], view["z1"])):
-        show_digit(X[:, i], f"#{i}: Z1 {z:.1f}", fig.add_subplot(grid[k // columns, 2 + k % columns]))
+    k = view["unit"]
+    what = f"W1[{k}] - W1_start[{k}]" if view.get("change") else f"W1[{k}]"
+    ax.set_title(f"unit {k}: {what}", fontsize=9)
+    for j, (i, z) in enumerate(zip(view["indices"], view["z1"])):
+        show_digit(X[:, i], f"#{i}: Z1 {z:.1f}", fig.add_subplot(grid[j // columns, 2 + j % columns]))
+    if "votes" in view:
+        ax_votes = fig.add_subplot(grid[:, columns + 2:])
+        votes = np.asarray(view["votes"])
+        ax_votes.barh(range(votes.size), votes, color=np.where(votes > 0, "tab:red", "tab:blue"))
+        ax_votes.axvline(0, color="black", linewidth=0.8)
+        ax_votes.set(yticks=range(votes.size), ylabel="digit j")
+        ax_votes.invert_yaxis()
+        ax_votes.tick_params(labelsize=7)
+        ax_votes.set_title(f"votes W2[:, {k}]", fontsize=9)
     return fig
 
 
-def hidden_unit_viewer(params, X, unit=0, n=TOP_N):
-    """Pick a hidden unit: its 784 weights as a 28 x 28 image and the digits of X that excite it most.
+def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
+    """Pick a hidden unit: its weights as a 28 x 28 image, the digits of X that excite it most, its votes.
 
-    Used in ``05_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set.
+    Used in ``05_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
+    start: the W1 (10, 784) training started from: the viewer then draws the change W1 - start.
     Controls: ``.unit`` (IntSlider 0-9). ``.result`` is ``hidden_unit_view`` of the unit shown.
 
     Drive it from code::
@@ -370,15 +391,40 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N):
     box = _explorer([unit_slider, text, picture], unit=unit_slider, text=text, picture=picture)
 
     def show(change=None):
-        view = hidden_unit_view(params, X, unit_slider.value, n)
-        text.value = (f"unit {view['unit']}: the {n} images (of {X.shape[1]}) with the largest "
-                      f"Z1[{view['unit']}] = W1[{view['unit']}] x + b1[{view['unit']}]")
+        view = hidden_unit_view(params, X, unit_slider.value, n, start=start)
+        k = view["unit"]
+        text.value = (f"unit {k}: the {n} images (of {X.shape[1]}) with the largest Z1[{k}] = W1[{k}] x + b1[{k}]. "
+                      f"Z1 adds up weight &times; ink: where the weights are positive, more ink gives a larger Z1, "
+                      f"so the ranking rewards heavy strokes as well as shape. Their ink (sum of pixels) averages "
+                      f"{view['ink'].mean():.0f}, against {view['mean_ink']:.0f} for all "
+                      f"{X.shape[1]} images. Active (Z1 &gt; 0) on {view['active']:.0%} of them.")
         picture.value = _png(draw_hidden_unit(view, X))
         box.result = view
 
     unit_slider.observe(show, names="value")
     show()
     return box
+
+
+def hidden_unit_summary(params, X, y, n=20):
+    """What each hidden unit responds to and what it says, in numbers. Used in ``05_evaluation.ipynb``.
+
+    params = (W1, b1, W2, b2); X (784, m), y (m,), e.g. the dev set. For every unit k, a dict:
+    ``unit``; ``digit``, the most common label among its ``n`` most exciting images (``top_exciting``;
+    ties: the smaller digit) and ``count``, how many of the n have it; ``vote``, the digit whose score
+    it raises most, argmax_j W2[j, k], with ``weight`` = W2[vote, k]; ``against``, argmin_j W2[j, k];
+    ``active``, the fraction of X with Z1[k] > 0 (0: a dead ReLU, whose vote never counts).
+    """
+    y = check_labels(y)
+    summary = []
+    for k in range(params[0].shape[0]):
+        view = hidden_unit_view(params, X, k, n)
+        labels = np.bincount(y[view["indices"]], minlength=N_CLASSES)
+        votes = view["votes"]
+        summary.append({"unit": k, "digit": int(np.argmax(labels)), "count": int(labels.max()),
+                        "vote": int(np.argmax(votes)), "weight": float(votes.max()),
+                        "against": int(np.argmin(votes)), "active": view["active"]})
+    return summary
 
 
 # ----------------------------------------------------------------------------------------------

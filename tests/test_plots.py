@@ -10,6 +10,7 @@ import pytest
 
 from helpers import (
     block_column,
+    calibration_bins,
     confusion_matrix,
     init_params,
     label_counts,
@@ -24,6 +25,9 @@ from helpers import (
     plot_label_histogram,
     plot_misclassified,
     plot_step_sizes,
+    plot_reliability,
+    plot_training_runs,
+    plot_votes,
     test_prediction,
 )
 
@@ -202,3 +206,99 @@ def test_never_inked_pixels_are_painted():
     painted = np.asarray(overlay.get_array())[..., 3] > 0  # opaque where painted
     assert np.array_equal(painted, drawn["never"].reshape(28, 28))
     assert "782" in drawn["ax"].get_title()
+def test_confusion_matrix_has_a_colour_bar_in_counts():
+    C = np.diag([900, 50, 7, 0, 1, 2, 3, 4, 5, 6])
+    C[0, 1] = 12
+    ax = plot_confusion_matrix(C, title="demo")
+    assert len(ax.figure.axes) == 2, "the matrix and its colour bar"
+    np.testing.assert_allclose(ax.get_images()[0].get_array(), np.log1p(C))  # log colour scale
+    bar = ax.figure.axes[1]
+    assert [t.get_text() for t in bar.get_yticklabels()] == ["0", "1", "10", "100"]  # counts up to C.max()
+    np.testing.assert_allclose(bar.get_yticks(), np.log1p([0, 1, 10, 100]))
+    assert "log" in bar.get_ylabel() and ax.get_title() == "demo"
+    assert len(plot_confusion_matrix(C, colorbar=False).figure.axes) == 1
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:2] == ["900", "12"] and len(texts) == 100
+
+
+def test_plot_votes_draws_W2_with_its_values():
+    W2 = np.arange(100, dtype=float).reshape(10, 10) / 10 - 5  # row j digit, column k unit
+    ax = plot_votes(W2)
+    np.testing.assert_array_equal(ax.get_images()[0].get_array(), W2)
+    assert ax.get_images()[0].get_clim() == (-5.0, 5.0)  # symmetric: 0 is white
+    assert ax.texts[12].get_text() == f"{W2[1, 2]:.1f}" and ax.texts[12].get_position() == (2, 1)
+    assert ax.get_xlabel() == "hidden unit k" and ax.get_ylabel() == "digit j"
+    assert len(ax.figure.axes) == 2  # with its colour bar
+
+
+def _probabilities(confidences, predicted):
+    """A2 (10, m) whose column i puts confidences[i] on digit predicted[i] and spreads the rest evenly."""
+    m = len(confidences)
+    A2 = np.tile(((1 - np.asarray(confidences)) / 9)[None, :], (10, 1))
+    A2[predicted, np.arange(m)] = confidences
+    return A2
+
+
+def test_calibration_bins_by_hand():
+    confidences = np.array([0.95, 0.92, 0.91, 0.99, 0.55, 0.45, 0.15, 1.0])
+    predicted = np.array([1, 1, 1, 1, 2, 3, 4, 5])
+    y = np.array([1, 1, 1, 0, 2, 0, 0, 5])  # wrong: images 3, 5, 6
+    bins = calibration_bins(_probabilities(confidences, predicted), y, n_bins=10)
+    np.testing.assert_allclose(bins["edges"], np.linspace(0, 1, 11))
+    assert bins["count"].tolist() == [0, 1, 0, 0, 1, 1, 0, 0, 0, 5]  # 1.0 lands in the last bin
+    assert bins["accuracy"][9] == 0.8 and bins["accuracy"][5] == 1 and bins["accuracy"][4] == 0
+    np.testing.assert_allclose(bins["confidence"][9], (0.95 + 0.92 + 0.91 + 0.99 + 1.0) / 5)
+    np.testing.assert_allclose(bins["confidence"][[1, 4, 5]], [0.15, 0.45, 0.55])
+    np.testing.assert_allclose(bins["se"][9], np.sqrt(0.8 * 0.2 / 5))
+    assert np.isnan(bins["accuracy"][0]) and np.isnan(bins["confidence"][0]) and np.isnan(bins["se"][0])
+    with pytest.raises(ValueError, match="shape"):
+        calibration_bins(np.ones((10, 3)) / 10, y)
+
+
+def test_calibration_bins_of_a_real_network(mnist):
+    X, y = mnist["X_dev"], mnist["y_dev"]
+    from helpers import forward_prop
+
+    A2 = forward_prop(*init_params(np.random.default_rng(0)), X)[3]
+    bins = calibration_bins(A2, y, n_bins=5)
+    full = bins["count"] > 0
+    assert bins["count"].sum() == y.size
+    right = (A2.argmax(axis=0) == y).mean()  # the bins' accuracies, weighted by their counts
+    assert np.isclose((bins["count"][full] * bins["accuracy"][full]).sum() / y.size, right)
+    assert np.isclose((bins["count"][full] * bins["confidence"][full]).sum() / y.size, A2.max(axis=0).mean())
+    low, high = bins["edges"][:-1][full], bins["edges"][1:][full]
+    assert ((low <= bins["confidence"][full]) & (bins["confidence"][full] <= high)).all()
+
+
+def test_plot_reliability_draws_the_bins():
+    confidences = np.array([0.95, 0.92, 0.91, 0.99, 0.55, 0.45])
+    predicted = np.array([1, 1, 1, 1, 2, 3])
+    y = np.array([1, 1, 1, 0, 2, 0])
+    A2 = _probabilities(confidences, predicted)
+    fig, ax = plt.subplots()
+    bins = plot_reliability(A2, y, ax=ax, label="net a")
+    plot_reliability(A2, y, ax=ax, label="net b")  # a second network on the same axes
+    diagonal = [line for line in ax.get_lines() if line.get_gid() == "calibrated"]
+    assert len(diagonal) == 1
+    assert [c.get_label() for c in ax.containers] == ["net a", "net b"]
+    points = ax.containers[0].lines[0]  # the markers of net a (its error bars are the other parts)
+    full = bins["count"] > 0
+    np.testing.assert_allclose(points.get_xdata(), bins["confidence"][full])
+    np.testing.assert_allclose(points.get_ydata(), bins["accuracy"][full])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["calibrated", "net a", "net b"]
+
+
+def test_plot_training_runs_shows_both_runs_from_the_start():
+    seed = {"iteration": [0, 10, 20], "train_accuracy": [0.1, 0.5, 0.6], "dev_accuracy": [0.1, 0.4, 0.5],
+            "train_loss": [3.0, 1.0, 0.8], "dev_loss": [3.1, 1.2, 0.9]}
+    better = {"iteration": [0, 1], "train_accuracy": [0.1, 0.9], "dev_accuracy": [0.1, 0.88],
+              "train_loss": [2.3, 0.4], "dev_loss": [2.3, 0.45]}
+    fig = plot_training_runs([("seed", seed, "iteration"), ("better", better, "epoch")])
+    acc_seed, acc_better, loss_seed, loss_better = fig.axes
+    assert acc_seed.get_ylim() == (0, 1) and acc_better.get_ylim() == (0, 1)  # accuracy from 0, said
+    assert loss_seed.get_ylim()[0] == 0 and loss_seed.get_ylim()[1] >= 3.1
+    assert acc_seed.get_title() == "seed" and acc_better.get_xlabel() == "epoch"
+    assert loss_seed.get_xlim() == (0, 20) and acc_better.get_xlim() == (0, 1)  # start to end
+    np.testing.assert_array_equal(loss_better.get_lines()[1].get_ydata(), better["dev_loss"])
+    np.testing.assert_array_equal(acc_seed.get_lines()[0].get_xdata(), seed["iteration"])
+    assert [line.get_label() for line in loss_seed.get_lines()] == ["train", "dev"]

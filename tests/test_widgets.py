@@ -18,8 +18,10 @@ from helpers import (
     forward_stepper,
     forward_steps,
     gradient_descent,
+    hidden_unit_summary,
     hidden_unit_view,
     hidden_unit_viewer,
+    init_params,
     make_predictions,
     mistake_indices,
     one_hot,
@@ -124,6 +126,37 @@ def test_hidden_unit_view_shows_a_row_of_W1(dev, params):
     np.testing.assert_array_equal(view["weights"].ravel(), params[0][4])
     np.testing.assert_array_equal(view["indices"], top_exciting(params[0], params[1], X, 4, n=5))
     np.testing.assert_allclose(view["z1"], forward_prop(*params, X[:, view["indices"]])[0][4], rtol=1e-5)
+
+
+def test_hidden_unit_view_with_start_shows_the_change(dev, params):
+    X, _ = dev
+    start = init_params(np.random.default_rng(1))[0]
+    view = hidden_unit_view(params, X, 4, n=5, start=start)
+    assert view["change"] and not hidden_unit_view(params, X, 4, n=5)["change"]
+    np.testing.assert_array_equal(view["weights"].ravel(), params[0][4] - start[4])
+    np.testing.assert_array_equal(view["indices"], top_exciting(params[0], params[1], X, 4, n=5))  # still by Z1
+    np.testing.assert_array_equal(view["votes"], params[2][:, 4])  # unit 4's column of W2
+    np.testing.assert_allclose(view["ink"], [X[:, i].sum() for i in view["indices"]], rtol=1e-5)
+    assert np.isclose(view["mean_ink"], X.sum() / X.shape[1], rtol=1e-5)
+    Z1 = forward_prop(*params, X)[0]
+    assert view["active"] == np.mean(Z1[4] > 0)
+    dead = (params[0], params[1] - 1e3, params[2], params[3])  # Z1 < 0 everywhere: every ReLU dead
+    assert hidden_unit_view(dead, X, 4)["active"] == 0
+
+
+def test_hidden_unit_summary_by_hand(dev, params):
+    X, y = dev
+    W1, b1, W2, b2 = (np.array(p, copy=True) for p in params)
+    W2[:, 3] = np.arange(10) - 4.5  # unit 3 votes most for 9, most against 0
+    b1[5] = -1e3  # unit 5 is dead
+    summary = hidden_unit_summary((W1, b1, W2, b2), X, y, n=7)
+    assert [s["unit"] for s in summary] == list(range(10))
+    s = summary[3]
+    assert (s["vote"], s["against"], s["weight"]) == (9, 0, 4.5)
+    top = y[top_exciting(W1, b1, X, 3, n=7)]
+    assert s["count"] == np.sum(top == s["digit"]) == max(np.sum(top == d) for d in range(10))
+    assert s["digit"] == min(d for d in range(10) if np.sum(top == d) == s["count"])
+    assert summary[5]["active"] == 0 and 0 < summary[3]["active"] <= 1
 
 
 def test_format_values():
@@ -237,6 +270,19 @@ def test_hidden_unit_viewer(dev, params):
     viewer.unit.value = 4
     assert viewer.result["unit"] == 4 and _is_png(viewer.picture)
     np.testing.assert_array_equal(viewer.result["indices"], top_exciting(params[0], params[1], X, 4, n=6))
+    assert "ink" in viewer.text.value and not viewer.result["change"]
+
+
+def test_hidden_unit_viewer_draws_the_change_from_the_start(dev, params):
+    X, _ = dev
+    start = init_params(np.random.default_rng(1))[0]
+    viewer = hidden_unit_viewer(params, X, unit=2, n=4, start=start)
+    assert viewer.result["change"] and viewer.result["unit"] == 2
+    np.testing.assert_array_equal(viewer.result["weights"].ravel(), params[0][2] - start[2])
+    viewer.unit.value = 7
+    np.testing.assert_array_equal(viewer.result["weights"].ravel(), params[0][7] - start[7])
+    ink = viewer.result["ink"].mean()
+    assert f"averages {ink:.0f}" in viewer.text.value and _is_png(viewer.picture)
 
 
 def test_forward_stepper(dev, params):
