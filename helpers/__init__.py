@@ -45,6 +45,7 @@ from .network import (
     get_predictions,
     init_params,
     make_predictions,
+    network_size,
     predict,
     predict_proba,
     relu,
@@ -58,13 +59,17 @@ from .plots import (
     confusion_matrix,
     label_counts,
     misclassified,
+    plot_activations,
     plot_blocks,
+    plot_computation_graph,
     plot_confusion_matrix,
     plot_digit_grid,
     plot_hidden_units,
     plot_history,
     plot_label_histogram,
     plot_misclassified,
+    plot_step_sizes,
+    plot_step_errors,
     plot_reliability,
     plot_training_runs,
     plot_votes,
@@ -72,13 +77,21 @@ from .plots import (
     test_prediction,
 )
 from .progress import Progress
+from .source import print_source, source_lines
 from .stats import accuracy_se, with_se
 from .training import (
+    BETTER,
     TrainingDiverged,
+    batches,
     cosine_schedule,
     evaluate,
     gradient_descent,
+    l2_gradients,
     minibatch_sgd,
+    momentum_step,
+    plain_gradient_descent,
+    quadratic_descent,
+    top_curvature,
     train_better_network,
     train_seed_network,
 )

@@ -10,13 +10,16 @@ Every function keeps the dtype it is given: the notebooks train in float32 (fast
 gradients in float64 (exact enough to compare with finite differences).
 """
 
+from contextlib import contextmanager
+
 import numpy as np
 
+from . import data as _data
 from .data import N_CLASSES, N_PIXELS, check_labels, check_X
 
 N_HIDDEN = 10  # units in the hidden layer
 SEED_INIT_HALF_WIDTH = 0.5  # the seed draws every parameter uniformly from [-0.5, 0.5]
-LOG_EPS = 1e-12  # keeps log(A2) finite when a probability underflows to 0 (float32: its tiniest normal)
+LOG_EPS = 1e-12  # floor on A2 before the log: a probability that underflows to 0 costs log(1e12) ~ 27.6, not inf
 
 #: Shape of each parameter, by name.
 PARAM_SHAPES = {"W1": (N_HIDDEN, N_PIXELS), "b1": (N_HIDDEN, 1), "W2": (N_CLASSES, N_HIDDEN), "b2": (N_CLASSES, 1)}
@@ -80,7 +83,7 @@ def relu_derivative(Z):
 
 
 def softmax(Z):
-    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum_j exp(Z[j, i]).
+    """Column-wise softmax: A[k, i] = exp(Z[k, i]) / sum over k' of exp(Z[k', i]).
 
     Taught in ``02_forward.ipynb``. Subtracting each column's maximum first changes nothing
     mathematically (the factor exp(-max) cancels) but keeps exp() from overflowing:
@@ -131,7 +134,9 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     dZ1 = W2^T dZ2 * ReLU'(Z1) (10, m);  dW1 = 1/m dZ1 X^T (10, 784);  db1 = 1/m sum_i dZ1 (10, 1).
 
     The bias gradients sum over the examples (axis 1), one value per unit, never one scalar.
-    Z2 is not needed by the math (A2 already holds it); it is accepted to keep the seed's call.
+    Z2 and W1 are not needed by the math (A2 already holds Z2; W1 would be needed only for a gradient
+    with respect to X, which is not trained); they are accepted to keep the seed's call,
+    ``backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)``.
 
     Speed: the products with X are ~95 % of an iteration. ``dW1`` is computed as ``(X @ dZ1.T).T``,
     which is the same matrix as ``dZ1 @ X.T`` (since (A B)^T = B^T A^T) but lets BLAS walk X
@@ -194,3 +199,23 @@ def predict_proba(X, W1, b1, W2, b2):
 # Clearer aliases beside the seed's names.
 predict = make_predictions
 accuracy = get_accuracy
+
+
+@contextmanager
+def network_size(n_pixels, n_hidden, n_classes):
+    """Run ``forward_prop`` and ``backward_prop`` unchanged on a network of other sizes.
+
+    Taught in ``03_backward.ipynb`` (a 3-2-2 network small enough to work by hand). The two functions
+    check their inputs against the sizes of the series' network (784 pixels, 10 hidden units, 10
+    classes: ``PARAM_SHAPES``); inside ``with network_size(3, 2, 2):`` those checks expect the given
+    sizes instead. The math is not touched, and the usual sizes are back when the block ends (also after
+    an error). It changes module-level settings, so it is meant for small worked examples, not for threads.
+    """
+    global PARAM_SHAPES, N_CLASSES
+    saved = PARAM_SHAPES, N_CLASSES, _data.N_PIXELS
+    PARAM_SHAPES = {"W1": (n_hidden, n_pixels), "b1": (n_hidden, 1), "W2": (n_classes, n_hidden), "b2": (n_classes, 1)}
+    N_CLASSES, _data.N_PIXELS = n_classes, n_pixels
+    try:
+        yield
+    finally:
+        PARAM_SHAPES, N_CLASSES, _data.N_PIXELS = saved

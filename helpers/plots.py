@@ -7,6 +7,7 @@ can check a figure's numbers with an ``assert`` (nbval does not compare images).
 
 from functools import lru_cache
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -67,16 +68,41 @@ def label_counts(y):
     return np.bincount(check_labels(y), minlength=N_CLASSES)
 
 
-def plot_label_histogram(y, ax=None, title="labels"):
-    """Bar chart of ``label_counts(y)``. Returns the counts (10,)."""
+def plot_label_histogram(y, ax=None, title="labels", annotate=False):
+    """Bar chart of ``label_counts(y)``. Returns the counts (10,).
+
+    Taught in ``01_data.ipynb``. With ``annotate=True`` each bar's count is written above it, so a bar
+    of 1 image is told apart from a bar of 0 (``02_forward.ipynb``).
+    """
     counts = label_counts(y)
     ax = _axes(ax, figsize=(5, 2.5))
-    ax.bar(range(N_CLASSES), counts, color="tab:blue")
+    bars = ax.bar(range(N_CLASSES), counts, color="tab:blue")
+    if annotate:
+        ax.bar_label(bars, labels=[str(c) for c in counts], fontsize=8, padding=1)
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * counts.max()))  # room for the numbers (axes may share y)
     ax.set_xticks(range(N_CLASSES))
     ax.set_xlabel("digit")
     ax.set_ylabel("images")
     ax.set_title(title)
     return counts
+
+
+def plot_never_inked(X, ax=None, color="tab:red"):
+    """Where the ink can be: the darkest value each pixel takes over the columns of X (784, m).
+
+    Taught in ``01_data.ipynb``. Drawn like a digit (black = ink, white = only faint ink), with the
+    pixels that are 0 in every column painted ``color``, so they cannot be mistaken for faint ones.
+    Returns a dict with the Axes, 'darkest' (784,) and 'never' (784,) booleans: the painted pixels.
+    """
+    check_X(X)
+    darkest = X.max(axis=1)
+    never = darkest == 0
+    ax = show_digit(darkest, ax=ax)
+    overlay = np.zeros((IMAGE_SIDE, IMAGE_SIDE, 4))
+    overlay[column_to_image(never)] = matplotlib.colors.to_rgba(color)
+    ax.imshow(overlay, interpolation="nearest")
+    ax.set_title(f"darkest ink of each pixel\n{color.removeprefix('tab:')}: never any ink ({never.sum()})", fontsize=9)
+    return {"ax": ax, "darkest": darkest, "never": never}
 
 
 @lru_cache(maxsize=1)
@@ -109,15 +135,21 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
 test_prediction.__test__ = False  # a seed name, not a pytest test
 
 
-def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration"):
+def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration", run=None, color=None):
     """Train (and dev) ``metric`` ('accuracy' or 'loss') against iterations. Taught in ``04_training.ipynb``.
 
-    Returns the Axes.
+    To compare runs on one Axes, name each with ``run`` (and a ``color``): its curves are then labelled
+    "run: train" (dashed) and "run: dev" (solid), in that colour. Returns the Axes.
     """
     ax = _axes(ax, figsize=(5, 3))
-    ax.plot(history["iteration"], history[f"train_{metric}"], label="train")
+    if run is None:
+        styles = {"train": {"label": "train"}, "dev": {"label": "dev"}}
+    else:
+        styles = {"train": {"label": f"{run}: train", "linestyle": "--", "color": color},
+                  "dev": {"label": f"{run}: dev", "color": color}}
+    ax.plot(history["iteration"], history[f"train_{metric}"], **styles["train"])
     if history.get(f"dev_{metric}"):
-        ax.plot(history["iteration"], history[f"dev_{metric}"], label="dev")
+        ax.plot(history["iteration"], history[f"dev_{metric}"], **styles["dev"])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(metric)
     ax.grid(alpha=0.3)
@@ -125,6 +157,31 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_step_sizes(curvature, alphas, steps=8, w0=1.0):
+    """One panel per learning rate: f(w) = curvature/2 w^2 with the points of ``quadratic_descent`` on it.
+
+    Taught in ``04_training.ipynb`` (why too large a step overshoots). Returns the figure and the list of
+    iterates (one float64 array of ``steps + 1`` values per alpha).
+    """
+    from .training import quadratic_descent  # plots -> training -> plots would be circular at import time
+
+    paths = [quadratic_descent(curvature, alpha, w0, steps) for alpha in alphas]
+    fig, axes = plt.subplots(1, len(alphas), figsize=(2.6 * len(alphas), 2.4), squeeze=False)
+    for ax, alpha, w in zip(axes[0], alphas, paths):
+        reach = max(1.2 * abs(w0), min(np.abs(w).max(), 4 * abs(w0)))
+        grid = np.linspace(-reach, reach, 200)
+        ax.plot(grid, curvature / 2 * grid ** 2, color="lightgray")
+        shown = np.abs(w) <= reach
+        ax.plot(w[shown], curvature / 2 * w[shown] ** 2, "o-", color="tab:blue", markersize=3, linewidth=0.8)
+        ax.plot(w[0], curvature / 2 * w[0] ** 2, "o", color="tab:red", markersize=5)  # the start
+        ax.set_title(f"alpha x curvature = {alpha * curvature:g}", fontsize=9)
+        ax.set_xlabel("w")
+        ax.set_yticks([])
+    axes[0][0].set_ylabel("f(w)")
+    fig.tight_layout()
+    return fig, paths
 
 
 def confusion_matrix(y, predictions):
@@ -318,7 +375,7 @@ def block_column(block, j, n_pixels=N_PIXELS):
 def plot_blocks(blocks, which):
     """For each block in ``which``: the pixels it keeps (gray) under its middle image (ink in black).
 
-    Taught in ``04_training.ipynb``: white pixels are blank in every image of the block, so the block
+    Taught in ``06_fast_gradients.ipynb``: white pixels are blank in every image of the block, so the block
     leaves them out of both products. Returns the figure and the number of pixels each block keeps.
     """
     fig, axes = plt.subplots(1, len(which), figsize=(1.75 * len(which), 2.3), squeeze=False)
@@ -328,7 +385,171 @@ def plot_blocks(blocks, which):
         picture = np.zeros(N_PIXELS)
         picture[block.pixels] = 0.25  # kept: light gray
         picture = np.maximum(picture, block_column(block, block.X.shape[1] // 2))  # its middle image, on top
-        show_digit(picture, f"block {b}: {block.pixels.size} pixels", ax)
+        show_digit(picture, f"block {b}: {block.X.shape[1]} images,\n{block.pixels.size} of {N_PIXELS} pixels kept", ax)
         kept.append(block.pixels.size)
     fig.tight_layout()
     return fig, kept
+
+
+# ---- Pictures of the math (01-03) ----
+
+#: The network as a computation graph (``plot_computation_graph``): each node's position (x, y).
+GRAPH_NODES = {
+    "X": (0.0, 0.0), "Z1": (2.2, 0.0), "A1": (4.4, 0.0), "Z2": (6.6, 0.0), "A2": (8.8, 0.0), "L": (11.0, 0.0),
+    "W1, b1": (2.2, 1.45), "W2, b2": (6.6, 1.45), "Y": (11.0, 1.45),
+}
+#: Forward edges (from, to, the local derivative written on the edge).
+GRAPH_FORWARD = [
+    ("X", "Z1", r"$W_1$"),
+    ("Z1", "A1", r"$\mathrm{ReLU}'(Z_1)$"),
+    ("A1", "Z2", r"$W_2$"),
+    ("Z2", "A2", r"$\mathrm{diag}(a)-aa^\top$"),
+    ("A2", "L", r"$-Y/A_2$"),
+    ("W1, b1", "Z1", r"$X$, $1$"),
+    ("W2, b2", "Z2", r"$A_1$, $1$"),
+    ("Y", "L", r"$-\log A_2$"),
+]
+#: Backward edges (from, to, the gradient that flows along it).
+GRAPH_BACKWARD = [
+    ("L", "A2", r"$\partial \ell_i / \partial A_2$"),
+    ("A2", "Z2", r"$dZ_2=A_2-Y$"),
+    ("Z2", "A1", r"$W_2^\top dZ_2$"),
+    ("A1", "Z1", r"$dZ_1=W_2^\top dZ_2\odot\mathrm{ReLU}'(Z_1)$"),
+    ("Z2", "W2, b2", "$dW_2=\\frac{1}{m}dZ_2A_1^\\top$\n$db_2=\\frac{1}{m}\\sum_i dZ_2$"),
+    ("Z1", "W1, b1", "$dW_1=\\frac{1}{m}dZ_1X^\\top$\n$db_1=\\frac{1}{m}\\sum_i dZ_1$"),
+]
+GRAPH_SHAPES = {"X": "784×m", "Z1": "10×m", "A1": "10×m", "Z2": "10×m", "A2": "10×m", "L": r"mean of $\ell_i$",
+                "W1, b1": "10×784, 10×1", "W2, b2": "10×10, 10×1", "Y": "10×m"}
+FORWARD_COLOR, BACKWARD_COLOR = "black", "tab:red"
+#: What the labels mean, written under the graph (one line each).
+GRAPH_CAPTION = [
+    r"Labels are per image $i$: column $i$ of each 10×m array, loss $\ell_i$. "
+    r"As $L=\frac{1}{m}\sum_i\ell_i$, the $\frac{1}{m}$ enters at $dW$ and $db$.",
+    r"diag$(a)-aa^\top$: 10×10, for one column $a$ of $A_2$.   Back through $W_2$: multiply by "
+    r"its transpose $W_2^\top$.   $\odot$: elementwise product.",
+]
+_HALF_WIDTH, _HALF_HEIGHT = 0.45, 0.32  # a node's box, in data units (the arrows start and end at its edge)
+
+
+def _node_label(name):
+    """'Z1' -> '$Z_1$', 'W1, b1' -> '$W_1, b_1$' (mathtext)."""
+    parts = [p[0] + (f"_{p[1:]}" if len(p) > 1 else "") for p in name.split(", ")]
+    return "$" + ", ".join(parts) + "$"
+
+
+def _arrow(ax, start, end, color, rad=0.0):
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.6,
+                                                      "shrinkA": 0, "shrinkB": 0,
+                                                      "connectionstyle": f"arc3,rad={rad}"})
+
+
+def plot_computation_graph(ax=None):
+    """The network as a computation graph: X -> Z1 -> A1 -> Z2 -> A2 -> L, with the parameters and Y.
+
+    Taught in ``03_backward.ipynb``. Black arrows: the forward pass, each labelled with its local
+    derivative (the factor the chain rule multiplies by on that edge). Red arrows: the backward pass,
+    each labelled with the gradient that flows along it. Labels are per image (one column); a caption
+    under the graph says so, and where transposes and elementwise products come in. Returns a dict
+    with the Axes, the node positions, the caption lines and the forward and backward edges drawn,
+    as (from, to, label) (see ``GRAPH_*``).
+    """
+    ax = _axes(ax, figsize=(12, 3.5))
+    for name, (x, y) in GRAPH_NODES.items():
+        is_input = "," in name or name in ("X", "Y")
+        ax.text(x, y, f"{_node_label(name)}\n{GRAPH_SHAPES[name]}", ha="center", va="center", fontsize=11,
+                bbox={"boxstyle": "round,pad=0.3", "lw": 1.2, "fc": "lightyellow" if is_input else "aliceblue",
+                      "ec": "gray" if is_input else "tab:blue"})
+    drawn = {"forward": [], "backward": []}
+    for start, end, label in GRAPH_FORWARD:
+        (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
+        if y0 == y1:  # along the chain, left to right; the label above the arrow
+            _arrow(ax, (x0 + _HALF_WIDTH, y0 + 0.08), (x1 - _HALF_WIDTH, y1 + 0.08), FORWARD_COLOR)
+            ax.text((x0 + x1) / 2, y0 + 0.22, label, ha="center", va="bottom", fontsize=10, color=FORWARD_COLOR)
+        else:  # down from a parameter (or Y), on the right of the box's centre
+            _arrow(ax, (x0 + 0.15, y0 - _HALF_HEIGHT), (x1 + 0.15, y1 + _HALF_HEIGHT), FORWARD_COLOR)
+            ax.text(x0 + 0.25, (y0 + y1) / 2, label, ha="left", va="center", fontsize=10, color=FORWARD_COLOR)
+        drawn["forward"].append((start, end, label))
+    for start, end, label in GRAPH_BACKWARD:
+        (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
+        if y0 == y1:  # along the chain, right to left, bowing below it; the label under the bow
+            _arrow(ax, (x0 - 0.2, y0 - _HALF_HEIGHT - 0.1), (x1 + 0.2, y1 - _HALF_HEIGHT - 0.1), BACKWARD_COLOR,
+                   rad=-0.4)
+            sag = 0.4 * (x0 - x1 - 0.4) / 2  # how far below its ends the bow reaches
+            ax.text((x0 + x1) / 2, y0 - _HALF_HEIGHT - 0.1 - sag - 0.04, label, ha="center", va="top", fontsize=10,
+                    color=BACKWARD_COLOR)
+        else:  # up to a parameter, on the left of the box's centre; the label on its left
+            _arrow(ax, (x0 - 0.15, y0 + _HALF_HEIGHT), (x1 - 0.15, y1 - _HALF_HEIGHT), BACKWARD_COLOR)
+            ax.text(x0 - 0.25, (y0 + y1) / 2, label, ha="right", va="center", fontsize=9.5, color=BACKWARD_COLOR)
+        drawn["backward"].append((start, end, label))
+    for row, line in enumerate(GRAPH_CAPTION):
+        ax.text(-0.6, -1.32 - 0.3 * row, line, ha="left", va="top", fontsize=9.5, color="dimgray")
+    ax.set_xlim(-0.7, 11.7)
+    ax.set_ylim(-1.95, 1.9)
+    ax.axis("off")
+    return {"ax": ax, "nodes": dict(GRAPH_NODES), "caption": list(GRAPH_CAPTION), **drawn}
+
+
+def plot_activations(z_column, z_range=3.0, image=None):
+    """ReLU and its slope ReLU', and the softmax of one column of logits.
+
+    Taught in ``02_forward.ipynb``. Left: ReLU(z) (solid) and ReLU'(z) (dashed: 0 for z < 0, 1 for
+    z > 0; at the corner z = 0 a filled dot marks the value the helpers use, 0, and an open dot the 1
+    they do not). Middle and right: the logits z_k of one image (10,) and their softmax a_k, which sum
+    to 1; ``image`` (e.g. "dev image 0") names the image in the titles.
+    Returns a dict with the figure and the plotted data: 'z', 'relu', 'slope', 'logits', 'probabilities'.
+    """
+    from .network import relu, relu_derivative, softmax  # the same functions the network uses
+
+    logits = np.asarray(z_column, dtype=np.float64).ravel()
+    probabilities = softmax(logits[:, None])[:, 0]
+    z = np.linspace(-z_range, z_range, 601)
+    fig, (ax_r, ax_z, ax_a) = plt.subplots(1, 3, figsize=(11, 2.6), gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
+    ax_r.plot(z, relu(z), color="tab:blue", label="ReLU(z)")
+    slope = relu_derivative(z).astype(float)
+    for side, label in ((z < 0, "ReLU'(z)"), (z > 0, None)):  # two pieces: no vertical jump drawn at 0
+        ax_r.plot(z[side], slope[side], "--", color="tab:orange", label=label)
+    at_zero = float(relu_derivative(np.zeros(1))[0])  # the value the helpers use at the corner
+    ax_r.plot([0], [at_zero], "o", color="tab:orange", ms=5)
+    ax_r.plot([0], [1 - at_zero], "o", mfc="white", mec="tab:orange", ms=5)
+    ax_r.set_xlabel("z")
+    ax_r.set_title("ReLU and its slope ReLU'", fontsize=10)
+    ax_r.legend(fontsize=8, loc="upper left")
+    ax_r.grid(alpha=0.3)
+    of = f" of {image}" if image else ""
+    ax_z.bar(range(logits.size), logits, color="tab:gray")
+    ax_z.axhline(0, color="black", lw=0.8)
+    ax_z.set_title(f"logits $z_k${of} (any real number)", fontsize=10)
+    ax_a.bar(range(probabilities.size), probabilities, color="tab:green")
+    ax_a.set_title(f"softmax $a_k${of} (positive, sum 1)", fontsize=10)
+    for ax in (ax_z, ax_a):
+        ax.set_xticks(range(logits.size))
+        ax.set_xlabel("digit k")
+    fig.tight_layout()
+    return {"fig": fig, "z": z, "relu": relu(z), "slope": slope, "logits": logits, "probabilities": probabilities}
+
+
+def plot_step_errors(eps, errors, chosen=None, ax=None):
+    """Error of a finite-difference derivative against its step eps, on log-log axes.
+
+    Taught in ``03_backward.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
+    branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
+    slope -1). Two black guides show those slopes: C eps^2 through the point of the largest step and
+    C / eps through the point of the smallest. ``chosen`` (a step) is marked with a vertical line.
+    Returns the Axes; its lines are, in order: the measured errors, eps^2, 1/eps, the chosen step.
+    """
+    eps, errors = np.asarray(eps, dtype=float), np.asarray(errors, dtype=float)
+    ax = _axes(ax, figsize=(5.5, 2.9))
+    ax.loglog(eps, errors, "o-", color="tab:blue", ms=3.5, label="measured error")
+    big, small = eps.argmax(), eps.argmin()
+    ax.loglog(eps, errors[big] * (eps / eps[big]) ** 2, ":", color="black", lw=1.6, zorder=3,
+              label="∝ ε² (Taylor)")  # drawn over the data: where they agree, the dots show it
+    ax.loglog(eps, errors[small] * eps[small] / eps, "-.", color="black", lw=1.2, zorder=3,
+              label="∝ 1/ε (rounding)")
+    ax.set_ylim(0.3 * errors.min(), 3 * errors.max())
+    if chosen is not None:
+        ax.axvline(chosen, color="tab:red", ls="--", lw=1.2, label=f"ε = {chosen:.0e}")
+    ax.set_xlabel("step ε")
+    ax.set_ylabel("relative error")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="upper center", ncol=2)
+    return ax

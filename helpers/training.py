@@ -115,14 +115,141 @@ def _diverged(where, iteration, alpha, params, history, progress):
     return TrainingDiverged(message, iteration, params, history)
 
 
+def quadratic_descent(curvature, alpha, w0=1.0, steps=10):
+    """Gradient descent on the 1-D quadratic f(w) = curvature/2 w^2: the whole learning-rate story in one line.
+
+    Taught in ``04_training.ipynb``. f'(w) = curvature w, so a step is w := w - alpha curvature w
+    = (1 - alpha curvature) w: it shrinks to 0 smoothly when alpha curvature < 1, flips sign around 0
+    while shrinking when 1 < alpha curvature < 2, and grows without bound when alpha curvature > 2.
+    Returns the ``steps + 1`` values w_0, ..., w_steps as a float64 array.
+    """
+    w = [float(w0)]
+    for _ in range(steps):
+        w.append(w[-1] - alpha * curvature * w[-1])
+    return np.array(w)
+
+
+def top_curvature(params, X, Y, iterations=30, eps=1e-4, seed=0):
+    """The largest curvature of the loss at ``params``: the biggest second derivative along any direction.
+
+    Taught in ``04_training.ipynb``. Along a unit direction u (all 7,960 parameters moved together),
+    the loss L(theta + t u) is a function of one number t; its second derivative at t = 0 is the
+    curvature along u. The largest one, c_max, is found by power iteration: the change of the gradient
+    when theta moves by eps u, (g(theta + eps u) - g(theta - eps u)) / (2 eps), is H u (H: the matrix of
+    second derivatives); repeating u := H u / |H u| turns u towards the most curved direction, and
+    u . H u is then its curvature. Gradient descent on a quadratic is stable only for alpha < 2 / c_max.
+
+    params (W1, b1, W2, b2), X (784, m), Y (10, m): computed in float64. Returns c_max, a Python float.
+    """
+    params = tuple(np.asarray(p, dtype=np.float64) for p in params)
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+
+    def gradient(theta):
+        return np.concatenate([g.ravel() for g in backward_prop(*forward_prop(*theta, X), theta[0], theta[2], X, Y)])
+
+    def unflatten(vector):
+        parts, start = [], 0
+        for p in params:
+            parts.append(vector[start:start + p.size].reshape(p.shape))
+            start += p.size
+        return parts
+
+    u = np.random.default_rng(seed).standard_normal(sum(p.size for p in params))
+    u /= np.linalg.norm(u)
+    curvature = 0.0
+    for _ in range(iterations):
+        step = unflatten(eps * u)
+        Hu = (gradient([p + s for p, s in zip(params, step)]) - gradient([p - s for p, s in zip(params, step)])) / (2 * eps)
+        curvature = float(u @ Hu)
+        u = Hu / np.linalg.norm(Hu)
+    return curvature
+
+
+def l2_gradients(grads, params, weight_decay):
+    """The gradients of the loss plus an L2 penalty on the weights: dW := dW + lambda W (biases unchanged).
+
+    Taught in ``04_training.ipynb`` (weight decay). With the penalty the loss is
+
+        L + lambda/2 (||W1||^2 + ||W2||^2)      ||W||^2: the sum of the squares of W's entries
+
+    whose derivative with respect to each weight w is lambda w. Shapes as in ``PARAM_SHAPES``;
+    ``weight_decay`` is lambda (0 returns the gradients unchanged).
+    """
+    dW1, db1, dW2, db2 = grads
+    W1, _, W2, _ = params
+    if weight_decay == 0:
+        return dW1, db1, dW2, db2
+    return dW1 + weight_decay * W1, db1, dW2 + weight_decay * W2, db2
+
+
+def plain_gradient_descent(X, Y, alpha, iterations, params):
+    """The seed's loop and nothing else: forward pass, backward pass, update, ``iterations`` times.
+
+    Taught in ``04_training.ipynb``. ``gradient_descent`` takes exactly these steps (its gradients come
+    from ``block_gradients``, equal to forward_prop + backward_prop up to rounding) and adds what a long
+    run needs: records of the loss and accuracy, a progress bar, and a clear stop when a step overflows.
+
+    X (784, m), Y (10, m) one-hot, params = (W1, b1, W2, b2). Returns the new W1, b1, W2, b2.
+    """
+    W1, b1, W2, b2 = params
+    for i in range(iterations):
+        Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+        W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
+    return W1, b1, W2, b2
+
+
+class _Run:
+    """Plumbing shared by the training loops: records, progress bar, callback, early stopping.
+
+    ``patience``: stop once the dev loss has not improved for this many records, and hand back the
+    parameters of the record with the lowest dev loss (early stopping; needs a dev set).
+    """
+
+    def __init__(self, total, label, progress, train, dev, callback, patience, every):
+        if patience is not None and (dev is None or int(patience) != patience or patience < 1):
+            raise ValueError(f"patience must be a whole number >= 1 of records and needs X_dev, y_dev; got {patience!r}.")
+        self.history, self.train, self.dev = new_history(), train, dev
+        self.callback, self.patience, self.every = callback, patience, every
+        self.bar = Progress(total, label, mode=progress)
+        self.best = None  # (dev loss, iteration, params) of the best record so far, with patience
+
+    def record(self, i, params):
+        """Record at ``i``; return True when early stopping says stop."""
+        metrics = record(self.history, i, params, self.train, self.dev)
+        self.last_params = params
+        if i > 0:
+            self.bar.update(i, metrics)
+        if self.callback is not None and i > 0:
+            self.callback(i, params, self.history)
+        if self.patience is None:
+            return False
+        dev_loss = self.history["dev_loss"][-1]
+        if self.best is None or dev_loss < self.best[0]:
+            self.best = (dev_loss, i, params)
+        return i - self.best[1] >= self.patience * self.every
+
+    def diverged(self, where, i, alpha, params):
+        return _diverged(where, i, alpha, params, self.history, self.bar)
+
+    def finish(self, params):
+        """Close the bar; return the parameters to hand back (the best ones with early stopping)."""
+        self.bar.close()
+        if self.patience is None:
+            return params
+        self.history["best_iteration"] = self.best[1]
+        return self.best[2]
+
+
 def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="seed", X_dev=None, y_dev=None,
-                     record_every=RECORD_EVERY, callback=None, progress="auto", on_divergence="raise"):
+                     record_every=RECORD_EVERY, callback=None, progress="auto", on_divergence="raise",
+                     weight_decay=0.0, patience=None):
     """Full-batch gradient descent, as in the seed: every step uses all m training images.
 
-    Taught in ``04_training.ipynb``. Each iteration is forward_prop, backward_prop, update_params; the
-    forward and backward lines run block by block (``block_gradients``): the same gradients (up to
-    rounding) for about half the work, because blocks of similar images leave out the pixels that are
-    blank in all of them.
+    Taught in ``04_training.ipynb``. The steps are those of ``plain_gradient_descent`` (forward_prop,
+    backward_prop, update_params); the forward and backward lines run block by block
+    (``block_gradients``, taught in ``06_fast_gradients.ipynb``): the same gradients up to rounding,
+    for about half the work.
 
     Parameters
     ----------
@@ -136,6 +263,9 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     progress : ``"auto"`` (a widget bar in Jupyter, text lines elsewhere), ``"text"``, ``"widget"``, ``"off"``.
     on_divergence : ``"raise"`` (default) raises ``TrainingDiverged`` carrying the last finite
         parameters; ``"return"`` stops and returns them, with ``history["diverged_at"]`` set.
+    weight_decay : lambda of the L2 penalty (``l2_gradients``); 0 (default) is the seed's loss.
+    patience : early stopping: stop once the dev loss has not improved for this many records and
+        return the parameters with the lowest dev loss (``history["best_iteration"]`` says when).
 
     Returns
     -------
@@ -149,28 +279,22 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
     def train(params):  # the training metrics: evaluate(params, X, y), block by block
         return block_loss_accuracy(*params, blocks)
 
-    history = new_history()
-    record(history, 0, params, train, dev)  # iteration 0: the start, before any step
-    bar = Progress(iterations, "gradient descent", mode=progress)
+    run = _Run(iterations, "gradient descent", progress, train, dev, callback, patience, record_every)
+    run.record(0, params)  # iteration 0: the start, before any step
     for i in range(1, iterations + 1):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below, with a clear message
-            # = forward_prop + backward_prop on all m columns, block by block (helpers/blocks.py)
-            dW1, db1, dW2, db2 = block_gradients(*params, blocks)
-            new = update_params(*params, dW1, db1, dW2, db2, alpha)
+            grads = block_gradients(*params, blocks)  # = backward_prop(*forward_prop(*params, X), ...)
+            new = update_params(*params, *l2_gradients(grads, params, weight_decay), alpha)
         if not all_finite(new):
-            err = _diverged("iteration", i, alpha, params, history, bar)
+            err = run.diverged("iteration", i, alpha, params)
             if on_divergence == "raise":
                 raise err
-            history["diverged_at"] = i
-            return params, history
+            run.history["diverged_at"] = i
+            return params, run.history
         params = new
-        if i % record_every == 0 or i == iterations:
-            metrics = record(history, i, params, train, dev)
-            bar.update(i, metrics)
-            if callback is not None:
-                callback(i, params, history)
-    bar.close()
-    return params, history
+        if (i % record_every == 0 or i == iterations) and run.record(i, params):
+            break
+    return run.finish(params), run.history
 
 
 def cosine_schedule(alpha0, epoch, epochs):
@@ -181,13 +305,41 @@ def cosine_schedule(alpha0, epoch, epochs):
     return alpha0 * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
 
+def momentum_step(params, velocity, grads, alpha, momentum):
+    """One step of gradient descent with momentum, for each parameter P with gradient dP:
+
+        V := momentum V - alpha dP,     P := P + V
+
+    Taught in ``04_training.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
+    (W1, b1, W2, b2). With ``momentum = 0`` it is ``update_params``. Returns (new params, new velocity).
+    """
+    velocity = tuple(momentum * V - alpha * dP for V, dP in zip(velocity, grads))
+    params = tuple(P + V for P, V in zip(params, velocity))
+    return params, velocity
+
+
+def batches(images, labels, batch_size, rng):
+    """One epoch of mini-batches: the m examples shuffled with ``rng``, ``batch_size`` at a time.
+
+    Taught in ``04_training.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
+    i.e. ``X.T`` and ``Y.T`` copied (``np.ascontiguousarray``): a batch is then ``batch_size`` whole rows,
+    copied in one go, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
+    Yields (X_b, Y_b), shapes (784, B) and (10, B) as everywhere else; the last batch may be smaller.
+    """
+    order = rng.permutation(images.shape[0])
+    for start in range(0, images.shape[0], batch_size):
+        batch = order[start:start + batch_size]
+        yield images[batch].T, labels[batch].T
+
+
 def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None, rng=None, scheme="he",
-                  X_dev=None, y_dev=None, callback=None, progress="auto", schedule=cosine_schedule):
+                  X_dev=None, y_dev=None, callback=None, progress="auto", schedule=cosine_schedule,
+                  weight_decay=0.0, patience=None):
     """Mini-batch stochastic gradient descent with momentum and a learning-rate schedule.
 
     Taught in ``04_training.ipynb`` ("go further"). Each epoch shuffles the m columns with ``rng``
-    and takes one step per batch of ``batch_size`` columns, using the same forward_prop and
-    backward_prop as full-batch descent. Momentum keeps a running velocity V for each parameter:
+    (``batches``) and takes one ``momentum_step`` per batch of ``batch_size`` columns, with the gradients of
+    the same forward_prop and backward_prop as full-batch descent:
 
         V := momentum V - alpha_t dW,   W := W + V      (alpha_t = schedule(alpha, epoch, epochs))
 
@@ -199,6 +351,7 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     X_dev, y_dev : optional dev set, evaluated after each epoch.
     callback : ``callback(epoch, params, history)`` after each epoch.
     schedule : ``schedule(alpha, epoch, epochs) -> alpha_t``; ``None`` keeps alpha constant.
+    weight_decay, patience : the L2 penalty's lambda and early stopping, as in ``gradient_descent``.
 
     Returns
     -------
@@ -207,35 +360,23 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     """
     rng = np.random.default_rng(0) if rng is None else rng
     params, y, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
-    train = partial(evaluate, X=X, y=y, Y=Y)  # the training metrics, on all of X
-    m = X.shape[1]
-    # One image per row (a transposed copy, made once): a batch is then `batch_size` whole rows, copied
-    # contiguously, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
-    XT, YT = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
-    velocity = [np.zeros_like(p) for p in params]
-    history = new_history()
-    record(history, 0, params, train, dev)  # epoch 0: the start, before any step
-    bar = Progress(epochs, "mini-batch SGD", mode=progress)
-    for epoch in range(1, epochs + 1):
-        alpha_t = alpha if schedule is None else schedule(alpha, epoch - 1, epochs)
-        last_finite = params
-        order = rng.permutation(m)
-        for start in range(0, m, batch_size):
-            batch = order[start:start + batch_size]
-            Xb, Yb = XT[batch].T, YT[batch].T  # (784, b) and (10, b): the batch's columns
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught after the epoch
+    run = _Run(epochs, "mini-batch SGD", progress, partial(evaluate, X=X, y=y, Y=Y), dev, callback, patience, 1)
+    run.record(0, params)  # epoch 0: the start, before any step
+    images, labels = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)  # one example per row, for batches
+    velocity = tuple(np.zeros_like(p) for p in params)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught after each epoch
+        for epoch in range(1, epochs + 1):
+            alpha_t = alpha if schedule is None else schedule(alpha, epoch - 1, epochs)
+            for Xb, Yb in batches(images, labels, batch_size, rng):
                 Z1, A1, Z2, A2 = forward_prop(*params, Xb)
                 grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], Xb, Yb)
-                velocity = [momentum * V - alpha_t * dP for V, dP in zip(velocity, grads)]
-                params = tuple(P + V for P, V in zip(params, velocity))
-        if not all_finite(params):
-            raise _diverged("epoch", epoch, alpha, last_finite, history, bar)
-        metrics = record(history, epoch, params, train, dev)
-        bar.update(epoch, metrics)
-        if callback is not None:
-            callback(epoch, params, history)
-    bar.close()
-    return params, history
+                grads = l2_gradients(grads, params, weight_decay)
+                params, velocity = momentum_step(params, velocity, grads, alpha_t, momentum)
+            if not all_finite(params):  # overflow: stop with a clear message and the last recorded parameters
+                raise run.diverged("epoch", epoch, alpha, run.last_params)
+            if run.record(epoch, params):
+                break
+    return run.finish(params), run.history
 
 
 def train_seed_network(data, progress="auto"):

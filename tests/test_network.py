@@ -236,3 +236,57 @@ def test_make_predictions(small_batch):
     X, _, _ = small_batch
     params = init_params(np.random.default_rng(0), dtype=np.float64)
     assert make_predictions(X, *params).shape == (X.shape[1],)
+
+
+# ---- a network small enough to work by hand (03_backward) ----
+
+def hand_network():
+    """The 3-2-2 network of 03_backward: 3 pixels, 2 hidden units, 2 classes, 1 image of class 0."""
+    W1 = np.array([[1.0, 2.0, 1.0], [-1.0, 1.0, 3.0]])
+    b1 = np.array([[0.0], [-0.5]])
+    W2 = np.array([[0.5, 1.0], [1.5, -1.0]])
+    b2 = np.zeros((2, 1))
+    x = np.array([[1.0], [0.5], [0.0]])
+    return (W1, b1, W2, b2), x, np.array([[1.0], [0.0]])
+
+
+def test_network_size_runs_the_same_functions_on_a_hand_sized_network():
+    from helpers import network_size
+
+    params, x, Y = hand_network()
+    with network_size(3, 2, 2):
+        Z1, A1, Z2, A2 = forward_prop(*params, x)
+        dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, params[0], params[2], x, Y)
+    q = np.exp(2) / (1 + np.exp(2))  # softmax of Z2 = (1, 3): a = (1 - q, q)
+    assert Z1.ravel().tolist() == [2.0, -1.0] and A1.ravel().tolist() == [2.0, 0.0]
+    assert Z2.ravel().tolist() == [1.0, 3.0] and np.allclose(A2.ravel(), [1 - q, q])
+    assert np.allclose(dW2, [[-2 * q, 0], [2 * q, 0]]) and np.allclose(db2.ravel(), [-q, q])
+    assert np.allclose(dW1, [[q, q / 2, 0], [0, 0, 0]]) and np.allclose(db1.ravel(), [q, 0])
+    assert cross_entropy_loss(A2, Y) == pytest.approx(np.log(1 + np.exp(2)))
+
+
+def test_network_size_gradients_match_finite_differences():
+    from helpers import network_size
+
+    params, x, Y = hand_network()
+    with network_size(3, 2, 2):
+        Z1, A1, Z2, A2 = forward_prop(*params, x)
+        grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], x, Y)
+        for which, p in enumerate(params):
+            for index in np.ndindex(p.shape):
+                assert numerical_gradient(params, x, Y, which, index) == pytest.approx(grads[which][index], abs=1e-8)
+
+
+def test_network_size_restores_the_real_sizes_even_after_an_error():
+    from helpers import network_size
+
+    params, x, Y = hand_network()
+    with pytest.raises(ZeroDivisionError):
+        with network_size(3, 2, 2):
+            1 / 0
+    with pytest.raises(ValueError, match=r"W1 must have shape \(10, 784\)"):
+        forward_prop(*params, x)
+    with pytest.raises(ValueError, match=r"\(784, m\)"):
+        backward_prop(*forward_prop(*init_params(np.random.default_rng(0)), np.zeros((784, 1))),
+                      params[0], params[2], x, Y)
+    assert PARAM_SHAPES["W1"] == (10, 784)

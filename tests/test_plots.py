@@ -22,7 +22,9 @@ from helpers import (
     plot_digit_grid,
     plot_hidden_units,
     plot_history,
+    plot_label_histogram,
     plot_misclassified,
+    plot_step_sizes,
     plot_reliability,
     plot_training_runs,
     plot_votes,
@@ -91,6 +93,119 @@ def test_plot_blocks_shows_the_kept_pixels(mnist):
     assert np.array_equal(x, X[:, ids[0]])
 
 
+def test_plot_step_sizes_draws_the_iterates_on_the_parabola():
+    fig, paths = plot_step_sizes(2.0, [0.25, 0.75, 1.05], steps=6)
+    assert len(fig.axes) == 3 and [len(w) for w in paths] == [7, 7, 7]
+    assert np.allclose(paths[1], (1 - 1.5) ** np.arange(7))
+    x, y = fig.axes[0].lines[1].get_data()  # the points of the first panel lie on f(w) = w^2
+    assert np.allclose(x, paths[0]) and np.allclose(y, x ** 2)
+    plt.close(fig)
+
+
+def test_plot_history_names_the_run_of_each_curve():
+    history = {"iteration": [0, 1, 2], "train_loss": [2.3, 1.0, 0.5], "dev_loss": [2.3, 1.2, 0.9]}
+    ax = plot_history(history, "loss", run="L2", color="tab:red")
+    labels = [line.get_label() for line in ax.lines]
+    assert labels == ["L2: train", "L2: dev"] and ax.lines[0].get_linestyle() == "--"
+    assert list(ax.lines[1].get_ydata()) == [2.3, 1.2, 0.9]
+    plt.close(ax.figure)
+
+
+# ---- Pictures of the math (01-03) ----
+
+def test_computation_graph_draws_every_node_and_edge():
+    from helpers import plot_computation_graph
+
+    drawn = plot_computation_graph()
+    ax = drawn["ax"]
+    assert list(drawn["nodes"]) == ["X", "Z1", "A1", "Z2", "A2", "L", "W1, b1", "W2, b2", "Y"]
+    chain = ["X", "Z1", "A1", "Z2", "A2", "L"]
+    xs = [drawn["nodes"][n][0] for n in chain]
+    assert xs == sorted(xs) and len({drawn["nodes"][n][1] for n in chain}) == 1  # one row, left to right
+    assert [(a, b) for a, b, _ in drawn["forward"]][:5] == list(zip(chain, chain[1:]))
+    assert [(a, b) for a, b, _ in drawn["backward"]][:4] == [("L", "A2"), ("A2", "Z2"), ("Z2", "A1"), ("A1", "Z1")]
+    texts = [t.get_text() for t in ax.texts]
+    assert sum(t.startswith("$Z_1$\n10×m") for t in texts) == 1 and any(t.startswith("$X$\n784×m") for t in texts)
+    labels = [label for _, _, label in drawn["forward"] + drawn["backward"]]
+    assert all(labels) and all(label in texts for label in labels)  # every edge labelled, label drawn
+    assert any(t.startswith("$L$\n") and "ell_i" in t for t in texts)  # L is the mean of the ell_i
+    caption = " ".join(drawn["caption"])
+    assert all(line in texts for line in drawn["caption"])
+    assert "ell_i" in caption and "W_2^\\top" in caption and "\\odot" in caption and "diag" in caption
+    assert any("A_2-Y" in t for t in texts) and any("W_2^\\top dZ_2" in t for t in texts)
+    arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation" and c.arrow_patch is not None]
+    assert len(arrows) == len(drawn["forward"]) + len(drawn["backward"])
+    colors = {matplotlib.colors.to_hex(a.arrow_patch.get_edgecolor()) for a in arrows}
+    assert colors == {matplotlib.colors.to_hex("black"), matplotlib.colors.to_hex("tab:red")}
+
+
+def test_activations_plot_the_network_functions():
+    from helpers import plot_activations, relu, softmax
+
+    z_column = np.array([1.0, 3.0, -2.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 2.0])
+    drawn = plot_activations(z_column)
+    z = drawn["z"]
+    assert np.array_equal(drawn["relu"], np.maximum(z, 0)) and np.array_equal(drawn["slope"], (z > 0) * 1.0)
+    ax_r, ax_z, ax_a = drawn["fig"].axes
+    relu_line, slope_left, slope_right, closed, opened = ax_r.get_lines()
+    assert np.array_equal(relu_line.get_ydata(), relu(z))
+    # ReLU' in two flat pieces (no vertical segment at 0 suggesting values between 0 and 1)
+    assert set(slope_left.get_ydata()) == {0.0} and max(slope_left.get_xdata()) < 0
+    assert set(slope_right.get_ydata()) == {1.0} and min(slope_right.get_xdata()) > 0
+    # at z = 0: the filled dot at the helpers' value, 0; the open dot at 1
+    assert list(closed.get_xydata()[0]) == [0.0, 0.0] and list(opened.get_xydata()[0]) == [0.0, 1.0]
+    assert opened.get_markerfacecolor() == "white" and closed.get_markerfacecolor() != "white"
+    heights = [bar.get_height() for bar in ax_a.patches]
+    assert np.allclose(heights, softmax(z_column[:, None])[:, 0]) and np.isclose(sum(heights), 1)
+    assert np.allclose([bar.get_height() for bar in ax_z.patches], z_column)
+    assert int(np.argmax(heights)) == 1  # the largest logit gets the largest probability
+    named = plot_activations(z_column, image="dev image 0")["fig"].axes
+    assert all("dev image 0" in ax.get_title() for ax in named[1:]) and "dev image" not in named[0].get_title()
+
+
+def test_step_errors_plot_the_data_on_log_axes():
+    from helpers import plot_step_errors
+
+    eps = np.logspace(-1, -10, 10)
+    errors = eps**2 + 1e-16 / eps
+    ax = plot_step_errors(eps, errors, chosen=1e-5)
+    measured, square, inverse, chosen = ax.get_lines()
+    assert np.array_equal(measured.get_xdata(), eps) and np.array_equal(measured.get_ydata(), errors)
+    # the guides: slope 2 through the largest step's error, slope -1 through the smallest step's
+    assert np.allclose(square.get_ydata() / eps**2, errors[0] / eps[0] ** 2)
+    assert np.allclose(inverse.get_ydata() * eps, errors[-1] * eps[-1])
+    assert list(chosen.get_xdata()) == [1e-5, 1e-5]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "measured error", "∝ ε² (Taylor)", "∝ 1/ε (rounding)", "ε = 1e-05"]
+
+
+def test_label_histogram_writes_each_count_over_its_bar():
+    y = np.array([0] * 90 + [1] + [3] * 398)
+    fig, (ax_plain, ax_counts) = plt.subplots(1, 2, sharey=True)
+    assert plot_label_histogram(y, ax=ax_plain).tolist() == [90, 1, 0, 398, 0, 0, 0, 0, 0, 0]
+    assert len(ax_plain.texts) == 0  # no numbers unless asked
+    plot_label_histogram(y, ax=ax_counts, annotate=True)
+    numbers = [(t.get_text(), round(t.xy[0]), t.xy[1]) for t in ax_counts.texts]
+    assert [n for n, _, _ in numbers] == ["90", "1", "0", "398", "0", "0", "0", "0", "0", "0"]
+    assert [x for _, x, _ in numbers] == list(range(10)) and [h for _, _, h in numbers][:4] == [90, 1, 0, 398]
+    assert ax_counts.get_ylim()[1] > 398  # the tallest bar's number fits
+
+
+def test_never_inked_pixels_are_painted():
+    from helpers.plots import plot_never_inked
+
+    X = np.zeros((784, 3))
+    X[28 * 14 + 14, 0] = 0.2  # faint ink in one image: not "never"
+    X[28 * 10 + 5, 2] = 1.0
+    drawn = plot_never_inked(X)
+    assert np.array_equal(drawn["darkest"], X.max(axis=1))
+    assert drawn["never"].sum() == 782 and not drawn["never"][[28 * 14 + 14, 28 * 10 + 5]].any()
+    digit, overlay = drawn["ax"].get_images()
+    assert np.array_equal(digit.get_array(), X.max(axis=1).reshape(28, 28))  # black = ink, as every digit
+    painted = np.asarray(overlay.get_array())[..., 3] > 0  # opaque where painted
+    assert np.array_equal(painted, drawn["never"].reshape(28, 28))
+    assert "782" in drawn["ax"].get_title()
 def test_confusion_matrix_has_a_colour_bar_in_counts():
     C = np.diag([900, 50, 7, 0, 1, 2, 3, 4, 5, 6])
     C[0, 1] = 12

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from helpers import TrainingDiverged, evaluate, gradient_descent, init_params, minibatch_sgd, one_hot
+from helpers import (TrainingDiverged, backward_prop, batches, cross_entropy_loss, evaluate, forward_prop,
+                     gradient_descent, init_params, l2_gradients, minibatch_sgd, momentum_step, one_hot,
+                     plain_gradient_descent, quadratic_descent, top_curvature, update_params)
 from helpers.progress import Progress
 
 SUBSET = 2000
@@ -91,3 +93,112 @@ def test_both_loops_record_the_start_as_iteration_0(subset):
         _, history = loop(X, Y, 0.05, 2, params=start, progress="off")
         assert history["iteration"][0] == 0
         assert np.isclose(history["train_loss"][0], loss0, rtol=1e-4) and history["train_accuracy"][0] == acc0
+
+
+def test_gradient_descent_takes_the_steps_of_the_plain_loop(subset):
+    """The fast loop (gradients in blocks) and the seed's plain loop end at the same parameters (float64)."""
+    X, Y, _ = subset
+    X64, Y64 = X[:, :500].astype(np.float64), Y[:, :500].astype(np.float64)
+    start = init_params(np.random.default_rng(1), dtype=np.float64)
+    plain = plain_gradient_descent(X64, Y64, 0.1, 15, start)
+    fast, _ = gradient_descent(X64, Y64, 0.1, 15, params=start, progress="off")
+    for p, q in zip(plain, fast):
+        assert p.shape == q.shape and np.allclose(p, q, rtol=1e-10, atol=1e-12)
+
+
+def penalised_loss(params, X, Y, lam):
+    W1, _, W2, _ = params
+    return cross_entropy_loss(forward_prop(*params, X)[3], Y) + lam / 2 * ((W1 ** 2).sum() + (W2 ** 2).sum())
+
+
+def test_l2_gradients_are_the_gradients_of_the_penalised_loss(small_batch):
+    X, Y, _ = small_batch
+    params = init_params(np.random.default_rng(2), dtype=np.float64)
+    lam, eps = 0.3, 1e-6
+    grads = l2_gradients(backward_prop(*forward_prop(*params, X), params[0], params[2], X, Y), params, lam)
+    rng = np.random.default_rng(0)
+    for which in range(4):
+        for _ in range(5):
+            index = tuple(rng.integers(0, n) for n in params[which].shape)
+            plus = [p.copy() for p in params]
+            minus = [p.copy() for p in params]
+            plus[which][index] += eps
+            minus[which][index] -= eps
+            numeric = (penalised_loss(plus, X, Y, lam) - penalised_loss(minus, X, Y, lam)) / (2 * eps)
+            assert np.isclose(grads[which][index], numeric, rtol=1e-5, atol=1e-8), (which, index)
+    assert l2_gradients(grads, params, 0) == grads  # lambda = 0: unchanged
+
+
+def test_momentum_step_without_momentum_is_update_params():
+    rng = np.random.default_rng(0)
+    params = init_params(rng, dtype=np.float64)
+    grads = tuple(rng.standard_normal(p.shape) for p in params)
+    new, velocity = momentum_step(params, tuple(np.zeros_like(p) for p in params), grads, 0.1, 0.0)
+    for a, b in zip(new, update_params(*params, *grads, 0.1)):
+        assert np.array_equal(a, b)
+    again, velocity2 = momentum_step(new, velocity, grads, 0.1, 0.9)  # with momentum the old velocity adds in
+    for v2, v, g in zip(velocity2, velocity, grads):
+        assert np.allclose(v2, 0.9 * v - 0.1 * g)
+
+
+def test_batches_cover_every_example_once(subset):
+    X, Y, y = subset
+    seen = []
+    images, labels = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
+    for Xb, Yb in batches(images, labels, 300, np.random.default_rng(0)):
+        assert Xb.shape[0] == 784 and Yb.shape[0] == 10 and Xb.shape[1] == Yb.shape[1] <= 300
+        seen.append(Xb.T)
+    assert sum(len(s) for s in seen) == X.shape[1] and len(seen) == -(-X.shape[1] // 300)
+    assert np.allclose(np.sort(np.concatenate(seen).sum(axis=1)), np.sort(X.sum(axis=0)), rtol=1e-5)
+
+
+def test_early_stopping_returns_the_parameters_of_the_lowest_dev_loss(subset, mnist):
+    X, Y, _ = subset
+    X_small, Y_small = X[:, :300], Y[:, :300]  # 300 images: the dev loss soon rises again
+    seen = {}
+    kwargs = dict(rng=np.random.default_rng(0), X_dev=mnist["X_dev"], y_dev=mnist["y_dev"], progress="off")
+    params, history = gradient_descent(X_small, Y_small, 0.5, 1000, patience=5, record_every=20,
+                                       callback=lambda i, p, h: seen.update({i: p}), **kwargs)
+    best = history["best_iteration"]
+    assert history["dev_loss"][history["iteration"].index(best)] == min(history["dev_loss"])
+    assert history["iteration"][-1] == best + 5 * 20 < 1000  # stopped 5 records after the best
+    assert all(np.array_equal(p, q) for p, q in zip(params, seen[best]))
+    with pytest.raises(ValueError, match="patience"):
+        gradient_descent(X_small, Y_small, 0.5, 10, patience=3, progress="off")  # no dev set
+
+
+def test_weight_decay_shrinks_the_weights(subset):
+    X, Y, _ = subset
+    norms = {}
+    for lam in (0.0, 0.01):
+        (W1, _, W2, _), _ = minibatch_sgd(X, Y, 0.05, 3, weight_decay=lam, rng=np.random.default_rng(0),
+                                          progress="off")
+        norms[lam] = np.linalg.norm(W1) + np.linalg.norm(W2)
+    assert norms[0.01] < 0.9 * norms[0.0]
+
+
+def test_quadratic_descent_converges_oscillates_or_diverges_around_2_over_curvature():
+    smooth, zigzag, away = (quadratic_descent(4.0, alpha, 1.0, 20) for alpha in (0.125, 0.375, 0.55))
+    assert (np.diff(smooth) < 0).all() and (smooth > 0).all()  # alpha c = 0.5: straight down
+    assert (np.sign(zigzag[1:]) != np.sign(zigzag[:-1])).all() and abs(zigzag[-1]) < 1e-5  # 1.5: flips, shrinks
+    assert np.allclose(np.abs(away), 1.2 ** np.arange(21))  # 2.2: |1 - 2.2| = 1.2 per step, growing
+
+
+def test_top_curvature_finds_the_largest_second_derivative(small_batch):
+    """Against the full matrix of second derivatives of the loss in b2 alone (10 x 10, by finite differences)."""
+    X, Y, _ = small_batch
+    params = init_params(np.random.default_rng(0), dtype=np.float64)
+    c_max = top_curvature(params, X, Y, iterations=100)
+    # The curvature along any single parameter (a second derivative in one variable) is at most c_max ...
+    W1, b1, W2, b2 = params
+    eps = 1e-4
+    loss = lambda b: cross_entropy_loss(forward_prop(W1, b1, W2, b, X)[3], Y)  # noqa: E731
+    for k in range(10):
+        e = np.zeros_like(b2)
+        e[k] = eps
+        second = (loss(b2 + e) - 2 * loss(b2) + loss(b2 - e)) / eps ** 2
+        assert second <= c_max * (1 + 1e-3)
+    # ... and for the softmax layer's bias alone the Hessian is the mean of diag(a) - a a^T: check its top eigenvalue
+    A2 = forward_prop(*params, X)[3]
+    H_b2 = np.mean([np.diag(a) - np.outer(a, a) for a in A2.T], axis=0)
+    assert np.linalg.eigvalsh(H_b2).max() <= c_max * (1 + 1e-3) and c_max > 0
