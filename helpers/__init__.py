@@ -72,13 +72,14 @@ from .plots import (
     plot_step_errors,
     plot_reliability,
     plot_training_runs,
+    plot_unit_responses,
     plot_votes,
     show_digit,
     test_prediction,
 )
 from .progress import Progress
 from .source import print_source, source_lines
-from .stats import accuracy_se, with_se
+from .stats import accuracy_se, difference_se, with_se
 from .training import (
     BETTER,
     TrainingDiverged,
@@ -108,4 +109,5 @@ from .widgets import (  # ipywidgets itself is imported only when a builder is c
     top_exciting,
     train_explorer_run,
     training_explorer,
+    unit_digit_means,
 )

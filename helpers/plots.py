@@ -226,63 +226,104 @@ def misclassified(y, A2):
     return wrong[np.argsort(-confidence, kind="stable")]
 
 
-def plot_misclassified(X, y, A2, n=10, columns=5):
-    """Gallery of the ``n`` most confident mistakes: each digit with its label, prediction and p.
+def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
+    """Gallery of the ``n`` most confident mistakes: each digit titled "label→prediction" and its confidence.
 
-    Taught in ``05_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). Returns the indices shown.
+    Taught in ``05_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). The confidence of image i is
+    c = max_k A2[k, i], the probability of the (wrong) prediction, written rounded *down* to 3 decimals
+    so that 0.9996 shows as 0.999, not 1.000. ``title`` (e.g. the network's name) goes above the
+    gallery. Returns the indices shown.
     """
     shown = misclassified(y, A2)[:n]
     rows = int(np.ceil(len(shown) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.5, rows * 1.85), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.5, rows * 2.0), squeeze=False)
     predictions = get_predictions(A2)
     for ax, i in zip(axes.ravel(), shown):
         p = predictions[i]
-        show_digit(X[:, i], f"label {y[i]}, said {p}\np = {A2[p, i]:.2f}", ax)
+        c = np.floor(1000 * A2[p, i]) / 1000  # rounded down: never "1.000" for a probability below 1
+        show_digit(X[:, i], f"{y[i]}→{p}\nc = {c:.3f}", ax)
     for ax in axes.ravel()[len(shown):]:
         ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return shown
 
 
-def plot_hidden_units(W1, columns=5):
+def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     """Each hidden unit's 784 input weights (a row of W1, (10, 784)) as a 28 x 28 image.
 
-    Taught in ``05_evaluation.ipynb``. Red: pixels that excite the unit; blue: pixels that inhibit it.
-    Returns the figure.
+    Taught in ``05_evaluation.ipynb``. Red: positive, blue: negative, white: 0, on one colour scale
+    from -vmax to +vmax shared by all units (default: the largest |W1|), shown by a colour bar
+    labelled ``label``. Pass the same ``vmax`` to draw two matrices on the same scale. For W1 itself
+    red pixels excite the unit and blue ones inhibit it; for a change W1 - W1_start red means
+    "training raised this weight". Returns the figure (its last Axes is the colour bar).
     """
+    W1 = np.asarray(W1)
     units = W1.shape[0]
     rows = int(np.ceil(units / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.4, rows * 1.5))
-    limit = np.abs(W1).max()
-    for k, ax in enumerate(np.ravel(axes)):
-        ax.imshow(column_to_image(W1[k]), cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"unit {k}", fontsize=9)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.4 + 0.8, rows * 1.5 + 0.3 * bool(title)),
+                             layout="constrained", squeeze=False)
+    limit = float(vmax) if vmax is not None else (float(np.abs(W1).max()) or 1.0)
+    for j, ax in enumerate(axes.ravel()):
+        if j < units:
+            image = ax.imshow(column_to_image(W1[j]), cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_title(f"unit {j}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.tight_layout()
+    fig.colorbar(image, ax=axes, fraction=0.04, pad=0.02, label=label)
+    if title:
+        fig.suptitle(title, fontsize=10)
     return fig
 
 
-def plot_votes(W2, ax=None, title=None):
-    """W2 (10, 10) as a heat map: row j is digit j, column k is hidden unit k. Returns the Axes.
+def plot_votes(W2, ax=None, title=None, vmax=None):
+    """W2 (10, 10) as a heat map: row k is digit k, column j is hidden unit j. Returns the Axes.
 
-    Taught in ``05_evaluation.ipynb``. Z2[j] = sum_k W2[j, k] A1[k] + b2[j], so column k says how an
-    active unit k votes: red raises digit j's score, blue lowers it. Each cell shows its value.
+    Taught in ``05_evaluation.ipynb``. Z2[k] = sum_j W2[k, j] A1[j] + b2[k], so column j says how an
+    active unit j votes: red raises digit k's score, blue lowers it. Each cell shows its value. The
+    colours run from -vmax to +vmax (default: the largest |W2|); pass the same ``vmax`` to two heat
+    maps to put them on one scale.
     """
     W2 = np.asarray(W2)
     ax = _axes(ax, figsize=(5.2, 4.5))
-    limit = float(np.abs(W2).max()) or 1.0
+    limit = float(vmax) if vmax is not None else (float(np.abs(W2).max()) or 1.0)
     image = ax.imshow(W2, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="W2[j, k]")
-    for j in range(W2.shape[0]):
-        for k in range(W2.shape[1]):
-            color = "white" if abs(W2[j, k]) > 0.6 * limit else "black"
-            text = f"{W2[j, k]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
-            ax.text(k, j, text, ha="center", va="center", fontsize=7, color=color)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="W2[k, j]")
+    for k in range(W2.shape[0]):
+        for j in range(W2.shape[1]):
+            color = "white" if abs(W2[k, j]) > 0.6 * limit else "black"
+            text = f"{W2[k, j]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
+            ax.text(j, k, text, ha="center", va="center", fontsize=7, color=color)
     ax.set_xticks(range(W2.shape[1]))
     ax.set_yticks(range(W2.shape[0]))
-    ax.set_xlabel("hidden unit k")
-    ax.set_ylabel("digit j")
+    ax.set_xlabel("hidden unit j")
+    ax.set_ylabel("digit k")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_unit_responses(R, ax=None, title=None):
+    """R (units, 10): a unit's mean activation per true digit, as a heat map with its values.
+
+    Taught in ``05_evaluation.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
+    j, column k is digit k; R[j, k] is the mean of A1[j, i] over the images i of digit k. White is 0,
+    dark blue the largest value. Returns the Axes.
+    """
+    R = np.asarray(R)
+    ax = _axes(ax, figsize=(5.2, 4.5))
+    limit = float(R.max()) or 1.0
+    image = ax.imshow(R, cmap="Blues", vmin=0, vmax=limit)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="mean A1[j] per digit")
+    for j in range(R.shape[0]):
+        for k in range(R.shape[1]):
+            color = "white" if R[j, k] > 0.6 * limit else "black"
+            ax.text(k, j, f"{R[j, k]:.1f}", ha="center", va="center", fontsize=7, color=color)
+    ax.set_xticks(range(R.shape[1]))
+    ax.set_yticks(range(R.shape[0]))
+    ax.set_xlabel("true digit k")
+    ax.set_ylabel("hidden unit j")
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -321,26 +362,36 @@ def calibration_bins(A2, y, n_bins=10):
     return {"edges": edges, "count": count, "confidence": mean_confidence, "accuracy": accuracy, "se": se}
 
 
-def plot_reliability(A2, y, n_bins=10, ax=None, label=None):
+def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
     """Reliability diagram: per confidence bin, the fraction right against the mean confidence.
 
     Taught in ``05_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
-    standard error. Call it again with the same ``ax`` to compare networks. Returns
-    ``calibration_bins(A2, y, n_bins)``.
+    standard error (the legend says so). With ``counts_ax`` (e.g. a short Axes under ``ax``), the
+    number of images per bin is drawn there as a step line on a log scale, in the same colour, so
+    that a large error bar can be seen to come from a small bin. Call it again with the same axes to
+    compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
     """
     bins = calibration_bins(A2, y, n_bins)
     ax = _axes(ax, figsize=(4.5, 4.5))
     if not any(line.get_gid() == "calibrated" for line in ax.get_lines()):
         ax.plot([0, 1], [0, 1], color="gray", linestyle=":", gid="calibrated", label="calibrated")
     full = bins["count"] > 0
-    ax.errorbar(bins["confidence"][full], bins["accuracy"][full], yerr=bins["se"][full], marker="o",
-                markersize=4, capsize=3, label=label)
+    drawn = ax.errorbar(bins["confidence"][full], bins["accuracy"][full], yerr=bins["se"][full], marker="o",
+                        markersize=4, capsize=3, label=label)
     ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
     ax.set_xlabel("confidence (largest probability)")
     ax.set_ylabel("fraction predicted right")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8, title="error bars: ±1 SE", title_fontsize=8)
+    if counts_ax is not None:
+        color = drawn.lines[0].get_color()
+        counts_ax.stairs(np.maximum(bins["count"], 0.5), bins["edges"], color=color, label=label,
+                         baseline=None)  # an empty bin is drawn at 0.5, below the "1" of the log scale
+        counts_ax.set(xlim=(0, 1), yscale="log", ylim=(0.5, max(2, bins["count"].max()) * 3))
+        counts_ax.set_xlabel("confidence bin")
+        counts_ax.set_ylabel("images")
+        counts_ax.grid(alpha=0.3)
     return bins
 
 

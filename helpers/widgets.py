@@ -345,30 +345,38 @@ def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
             "active": float(np.mean(hidden_activity(W1, b1, X, unit) > 0)), "votes": W2[:, unit]}
 
 
-def draw_hidden_unit(view, X):
-    """Figure of ``hidden_unit_view``'s result: weights (red excite, blue inhibit), top digits, votes. ``05``."""
+def draw_hidden_unit(view, X, fig=None):
+    """Figure of ``hidden_unit_view``'s result: weights (red +, blue -), top digits, votes. ``05``.
+
+    Draws on ``fig`` if given (e.g. ``plt.figure(figsize=(8.5, 2.6), layout="constrained")``, for a
+    static picture shown with ``plt.show()``), else on a new pyplot-free Figure (the viewer's PNG).
+    Each digit is titled "#index: Z1 value"; returns the figure.
+    """
     n = len(view["indices"])
     columns = max(1, math.ceil(n / 2))
-    fig = Figure(figsize=(8.5, 2.6), layout="constrained")
+    if fig is None:
+        fig = Figure(figsize=(8.5, 2.6), layout="constrained")
     grid = fig.add_gridspec(2, columns + 4)
     ax = fig.add_subplot(grid[:, :2])
     limit = float(np.abs(view["weights"]).max()) or 1.0
-    ax.imshow(view["weights"], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    image = ax.imshow(view["weights"], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.02).ax.tick_params(labelsize=7)
     ax.set(xticks=[], yticks=[])
-    k = view["unit"]
-    what = f"W1[{k}] - W1_start[{k}]" if view.get("change") else f"W1[{k}]"
-    ax.set_title(f"unit {k}: {what}", fontsize=9)
-    for j, (i, z) in enumerate(zip(view["indices"], view["z1"])):
-        show_digit(X[:, i], f"#{i}: Z1 {z:.1f}", fig.add_subplot(grid[j // columns, 2 + j % columns]))
+    j = view["unit"]
+    what = f"W1[{j}] - W1_start[{j}]" if view.get("change") else f"W1[{j}]"
+    ax.set_title(f"unit {j}: {what}", fontsize=9)
+    for position, (i, z) in enumerate(zip(view["indices"], view["z1"])):
+        cell = grid[position // columns, 2 + position % columns]
+        show_digit(X[:, i], f"#{i}: Z1 {z:.1f}", fig.add_subplot(cell))
     if "votes" in view:
         ax_votes = fig.add_subplot(grid[:, columns + 2:])
         votes = np.asarray(view["votes"])
         ax_votes.barh(range(votes.size), votes, color=np.where(votes > 0, "tab:red", "tab:blue"))
         ax_votes.axvline(0, color="black", linewidth=0.8)
-        ax_votes.set(yticks=range(votes.size), ylabel="digit j")
+        ax_votes.set(yticks=range(votes.size), ylabel="digit k")
         ax_votes.invert_yaxis()
         ax_votes.tick_params(labelsize=7)
-        ax_votes.set_title(f"votes W2[:, {k}]", fontsize=9)
+        ax_votes.set_title(f"votes W2[:, {j}]", fontsize=9)
     return fig
 
 
@@ -392,12 +400,12 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
 
     def show(change=None):
         view = hidden_unit_view(params, X, unit_slider.value, n, start=start)
-        k = view["unit"]
-        text.value = (f"unit {k}: the {n} images (of {X.shape[1]}) with the largest Z1[{k}] = W1[{k}] x + b1[{k}]. "
+        j = view["unit"]
+        text.value = (f"unit {j}: the {n} images (of {X.shape[1]}) with the largest Z1[{j}] = W1[{j}] x + b1[{j}]. "
                       f"Z1 adds up weight &times; ink: where the weights are positive, more ink gives a larger Z1, "
-                      f"so the ranking rewards heavy strokes as well as shape. Their ink (sum of pixels) averages "
-                      f"{view['ink'].mean():.0f}, against {view['mean_ink']:.0f} for all "
-                      f"{X.shape[1]} images. Active (Z1 &gt; 0) on {view['active']:.0%} of them.")
+                      f"so the ranking rewards heavy strokes as well as shape. Their ink (sum of the 784 pixel "
+                      f"values, each 0 to 1) averages {view['ink'].mean():.0f}, against {view['mean_ink']:.0f} "
+                      f"for all {X.shape[1]} images. Active (Z1 &gt; 0) on {view['active']:.0%} of them.")
         picture.value = _png(draw_hidden_unit(view, X))
         box.result = view
 
@@ -406,22 +414,44 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
     return box
 
 
+def unit_digit_means(params, X, y):
+    """R (units, 10): R[j, k] = mean of A1[j, i] over the images i of X (784, m) with label k. ``05``.
+
+    What unit j responds to, digit by digit, over *all* the images: unlike a top-n list, one heavy
+    image cannot dominate it. params = (W1, b1, W2, b2); y (m,). A digit absent from y gives NaN.
+    """
+    y = check_labels(y)
+    A1 = forward_prop(*params, X)[1].astype(np.float64)  # (units, m)
+    counts = np.bincount(y, minlength=N_CLASSES)
+    sums = A1 @ one_hot(y, N_CLASSES, dtype=np.float64).T  # (units, 10): the sum of A1 over each digit's images
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
+
+
 def hidden_unit_summary(params, X, y, n=20):
     """What each hidden unit responds to and what it says, in numbers. Used in ``05_evaluation.ipynb``.
 
-    params = (W1, b1, W2, b2); X (784, m), y (m,), e.g. the dev set. For every unit k, a dict:
+    params = (W1, b1, W2, b2); X (784, m), y (m,), e.g. the dev set. For every unit j, a dict:
     ``unit``; ``digit``, the most common label among its ``n`` most exciting images (``top_exciting``;
-    ties: the smaller digit) and ``count``, how many of the n have it; ``vote``, the digit whose score
-    it raises most, argmax_j W2[j, k], with ``weight`` = W2[vote, k]; ``against``, argmin_j W2[j, k];
-    ``active``, the fraction of X with Z1[k] > 0 (0: a dead ReLU, whose vote never counts).
+    ties: the smaller digit) and ``count``, how many of the n have it; ``runner_up`` and
+    ``runner_up_count``, the second most common label and its count; ``chance``, the count of
+    ``digit`` expected among n images drawn at random from X (n times its share of y);
+    ``in_top_active``, how many of the n have Z1[j] > 0 (fewer than n: the list is padded with images
+    the unit ignores); ``vote``, the digit whose score it raises most, argmax_k W2[k, j], with
+    ``weight`` = W2[vote, j]; ``against``, argmin_k W2[k, j]; ``active``, the fraction of X with
+    Z1[j] > 0 (0: inactive on X; dead only if that holds on every training image).
     """
     y = check_labels(y)
+    shares = np.bincount(y, minlength=N_CLASSES) / y.size
     summary = []
-    for k in range(params[0].shape[0]):
-        view = hidden_unit_view(params, X, k, n)
+    for j in range(params[0].shape[0]):
+        view = hidden_unit_view(params, X, j, n)
         labels = np.bincount(y[view["indices"]], minlength=N_CLASSES)
+        order = np.argsort(-labels, kind="stable")  # most common first, ties: the smaller digit
         votes = view["votes"]
-        summary.append({"unit": k, "digit": int(np.argmax(labels)), "count": int(labels.max()),
+        summary.append({"unit": j, "digit": int(order[0]), "count": int(labels[order[0]]),
+                        "runner_up": int(order[1]), "runner_up_count": int(labels[order[1]]),
+                        "chance": float(n * shares[order[0]]), "in_top_active": int((view["z1"] > 0).sum()),
                         "vote": int(np.argmax(votes)), "weight": float(votes.max()),
                         "against": int(np.argmin(votes)), "active": view["active"]})
     return summary

@@ -27,6 +27,7 @@ from helpers import (
     plot_step_sizes,
     plot_reliability,
     plot_training_runs,
+    plot_unit_responses,
     plot_votes,
     test_prediction,
 )
@@ -74,7 +75,7 @@ def test_figures_draw(mnist):
     ax = plot_history(history)
     assert [line.get_label() for line in ax.get_lines()] == ["train", "dev"]
     params = init_params(np.random.default_rng(0))
-    assert len(plot_hidden_units(params[0]).axes) == 10
+    assert len(plot_hidden_units(params[0]).axes) == 11  # 10 units and the colour bar
     A2 = np.full((10, 1000), 0.1)
     A2[0] = 0.5
     shown = plot_misclassified(X, y, A2, n=6)
@@ -222,13 +223,47 @@ def test_confusion_matrix_has_a_colour_bar_in_counts():
 
 
 def test_plot_votes_draws_W2_with_its_values():
-    W2 = np.arange(100, dtype=float).reshape(10, 10) / 10 - 5  # row j digit, column k unit
+    W2 = np.arange(100, dtype=float).reshape(10, 10) / 10 - 5  # row k digit, column j unit
     ax = plot_votes(W2)
     np.testing.assert_array_equal(ax.get_images()[0].get_array(), W2)
     assert ax.get_images()[0].get_clim() == (-5.0, 5.0)  # symmetric: 0 is white
     assert ax.texts[12].get_text() == f"{W2[1, 2]:.1f}" and ax.texts[12].get_position() == (2, 1)
-    assert ax.get_xlabel() == "hidden unit k" and ax.get_ylabel() == "digit j"
+    assert ax.get_xlabel() == "hidden unit j" and ax.get_ylabel() == "digit k"
     assert len(ax.figure.axes) == 2  # with its colour bar
+    assert plot_votes(W2, vmax=8).get_images()[0].get_clim() == (-8.0, 8.0)  # a shared scale
+
+
+def test_plot_unit_responses_draws_R_from_zero():
+    R = np.arange(100, dtype=float).reshape(10, 10) / 10  # row j unit, column k digit
+    ax = plot_unit_responses(R, title="demo")
+    np.testing.assert_array_equal(ax.get_images()[0].get_array(), R)
+    assert ax.get_images()[0].get_clim() == (0.0, 9.9) and ax.get_title() == "demo"
+    assert ax.texts[12].get_text() == "1.2" and ax.texts[12].get_position() == (2, 1)
+    assert ax.get_xlabel() == "true digit k" and ax.get_ylabel() == "hidden unit j"
+
+
+def test_plot_hidden_units_one_scale_with_a_colour_bar():
+    W1 = np.zeros((10, 784))
+    W1[3, 100], W1[7, 200] = 0.5, -2.0
+    fig = plot_hidden_units(W1, label="change")
+    images = [ax.get_images()[0] for ax in fig.axes[:10]]
+    assert all(image.get_clim() == (-2.0, 2.0) for image in images)  # one scale for all units
+    np.testing.assert_array_equal(images[3].get_array(), W1[3].reshape(28, 28))
+    assert len(fig.axes) == 11 and fig.axes[10].get_ylabel() == "change"  # the colour bar
+    assert fig.axes[7].get_title() == "unit 7"
+    shared = plot_hidden_units(W1, vmax=4.0)
+    assert shared.axes[0].get_images()[0].get_clim() == (-4.0, 4.0)
+
+
+def test_plot_misclassified_titles_label_prediction_and_confidence(mnist):
+    X, y = mnist["X_dev"], mnist["y_dev"]
+    A2 = np.full((10, 1000), 0.0001 / 9)
+    A2[0] = 0.9999  # every image said 0, with c = 0.9999: shown rounded down, 0.999
+    shown = plot_misclassified(X, y, A2, n=3, title="demo network")
+    fig = plt.gcf()
+    titles = [ax.get_title() for ax in fig.axes[:3]]
+    assert titles == [f"{y[i]}→0\nc = 0.999" for i in shown]
+    assert fig._suptitle.get_text() == "demo network"
 
 
 def _probabilities(confidences, predicted):
@@ -286,6 +321,20 @@ def test_plot_reliability_draws_the_bins():
     np.testing.assert_allclose(points.get_xdata(), bins["confidence"][full])
     np.testing.assert_allclose(points.get_ydata(), bins["accuracy"][full])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["calibrated", "net a", "net b"]
+    assert ax.get_legend().get_title().get_text() == "error bars: ±1 SE"
+
+
+def test_plot_reliability_counts_under_the_diagram():
+    confidences = np.array([0.95, 0.92, 0.91, 0.99, 0.55, 0.45])
+    A2 = _probabilities(confidences, np.array([1, 1, 1, 1, 2, 3]))
+    fig, (ax, counts_ax) = plt.subplots(2, 1)
+    bins = plot_reliability(A2, np.array([1, 1, 1, 0, 2, 0]), ax=ax, counts_ax=counts_ax, label="net a")
+    steps = counts_ax.patches[0]  # the step line of the counts
+    values, edges = steps.get_data().values, steps.get_data().edges
+    np.testing.assert_array_equal(values, np.maximum(bins["count"], 0.5))
+    np.testing.assert_allclose(edges, np.linspace(0, 1, 11))
+    assert values[9] == 4 and values[4] == values[5] == 1 and counts_ax.get_yscale() == "log"
+    assert matplotlib.colors.same_color(steps.get_edgecolor(), ax.containers[0].lines[0].get_color())
 
 
 def test_plot_training_runs_shows_both_runs_from_the_start():

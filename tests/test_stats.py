@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import accuracy_se, with_se
+from helpers import accuracy_se, difference_se, with_se
 
 
 def test_accuracy_se_matches_the_binomial_formula():
@@ -29,3 +29,16 @@ def test_with_se_formats_percent_and_points():
 def test_bad_input_is_refused(accuracy, n):
     with pytest.raises(ValueError, match="must be"):
         accuracy_se(accuracy, n)
+
+
+def test_difference_se_adds_the_variances_not_the_errors():
+    assert difference_se(0.9, 1000, 0.9, 1000) == pytest.approx(math.sqrt(2) * accuracy_se(0.9, 1000))
+    assert difference_se(0.854, 10_000, 0.941, 10_000) == pytest.approx(
+        math.hypot(accuracy_se(0.854, 10_000), accuracy_se(0.941, 10_000)))
+    assert difference_se(0.9, 1000, 0.8, 100) < accuracy_se(0.9, 1000) + accuracy_se(0.8, 100)
+
+
+def test_difference_se_is_the_spread_of_simulated_differences():
+    rng = np.random.default_rng(1)
+    gaps = rng.binomial(1000, 0.85, size=20_000) / 1000 - rng.binomial(4000, 0.9, size=20_000) / 4000
+    assert gaps.std() == pytest.approx(difference_se(0.85, 1000, 0.9, 4000), rel=0.03)

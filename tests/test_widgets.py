@@ -31,7 +31,11 @@ from helpers import (
     top_exciting,
     train_explorer_run,
     training_explorer,
+    unit_digit_means,
 )
+
+from helpers.widgets import draw_hidden_unit, hidden_activity  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 SUBSET = 1000  # small: the tests stay quick on a busy machine
 
@@ -157,6 +161,31 @@ def test_hidden_unit_summary_by_hand(dev, params):
     assert s["count"] == np.sum(top == s["digit"]) == max(np.sum(top == d) for d in range(10))
     assert s["digit"] == min(d for d in range(10) if np.sum(top == d) == s["count"])
     assert summary[5]["active"] == 0 and 0 < summary[3]["active"] <= 1
+    assert s["runner_up"] != s["digit"] and s["runner_up_count"] == sorted(np.bincount(top, minlength=10))[-2]
+    assert s["chance"] == pytest.approx(7 * np.mean(y == s["digit"]))
+    assert summary[5]["in_top_active"] == 0 and s["in_top_active"] == np.sum(hidden_activity(W1, b1, X, 3)
+                                                                              [top_exciting(W1, b1, X, 3, 7)] > 0)
+
+
+def test_unit_digit_means_by_hand(dev, params):
+    X, y = dev
+    R = unit_digit_means(params, X, y)
+    A1 = forward_prop(*params, X)[1]
+    assert R.shape == (10, 10)
+    np.testing.assert_allclose(R[2, 7], A1[2, y == 7].mean(), rtol=1e-6)
+    np.testing.assert_allclose(R[:, 0], A1[:, y == 0].mean(axis=1), rtol=1e-6)
+    assert np.isnan(unit_digit_means(params, X[:, y != 3], y[y != 3])[:, 3]).all()  # no 3s: no mean
+
+
+def test_draw_hidden_unit_on_a_given_figure(dev, params):
+    X, _ = dev
+    view = hidden_unit_view(params, X, 1, n=4)
+    fig = Figure(figsize=(8.5, 2.6), layout="constrained")
+    assert draw_hidden_unit(view, X, fig=fig) is fig
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "unit 1: W1[1]" and titles[-1] == "votes W2[:, 1]"
+    assert sum(t.startswith("#") for t in titles) == 4  # the 4 digits, each "#index: Z1 value"
+    np.testing.assert_array_equal(fig.axes[0].get_images()[0].get_array(), view["weights"])
 
 
 def test_format_values():
