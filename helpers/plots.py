@@ -286,19 +286,24 @@ def plot_votes(W2, ax=None, title=None, vmax=None):
     maps to put them on one scale.
     """
     W2 = np.asarray(W2)
-    ax = _axes(ax, figsize=(5.2, 4.5))
     limit = float(vmax) if vmax is not None else (float(np.abs(W2).max()) or 1.0)
-    image = ax.imshow(W2, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="W2[k, j]")
-    for k in range(W2.shape[0]):
-        for j in range(W2.shape[1]):
-            color = "white" if abs(W2[k, j]) > 0.6 * limit else "black"
-            text = f"{W2[k, j]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
-            ax.text(j, k, text, ha="center", va="center", fontsize=7, color=color)
-    ax.set_xticks(range(W2.shape[1]))
-    ax.set_yticks(range(W2.shape[0]))
-    ax.set_xlabel("hidden unit j")
-    ax.set_ylabel("digit k")
+    return _heat_map(W2, ax, "RdBu_r", -limit, limit, "W2[k, j]", "hidden unit j", "digit k", title)
+
+
+def _heat_map(M, ax, cmap, vmin, vmax, label, xlabel, ylabel, title):
+    """A matrix as a heat map with a colour bar and its values written in the cells. (Plotting boilerplate.)"""
+    ax = _axes(ax, figsize=(5.2, 4.5))
+    image = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
+    for row in range(M.shape[0]):
+        for column in range(M.shape[1]):
+            color = "white" if abs(M[row, column]) > 0.6 * vmax else "black"
+            text = f"{M[row, column]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
+            ax.text(column, row, text, ha="center", va="center", fontsize=7, color=color)
+    ax.set_xticks(range(M.shape[1]))
+    ax.set_yticks(range(M.shape[0]))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize=10)
     return ax
@@ -312,21 +317,8 @@ def plot_unit_responses(R, ax=None, title=None):
     dark blue the largest value. Returns the Axes.
     """
     R = np.asarray(R)
-    ax = _axes(ax, figsize=(5.2, 4.5))
-    limit = float(R.max()) or 1.0
-    image = ax.imshow(R, cmap="Blues", vmin=0, vmax=limit)
-    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="mean A1[j] per digit")
-    for j in range(R.shape[0]):
-        for k in range(R.shape[1]):
-            color = "white" if R[j, k] > 0.6 * limit else "black"
-            ax.text(k, j, f"{R[j, k]:.1f}", ha="center", va="center", fontsize=7, color=color)
-    ax.set_xticks(range(R.shape[1]))
-    ax.set_yticks(range(R.shape[0]))
-    ax.set_xlabel("true digit k")
-    ax.set_ylabel("hidden unit j")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return _heat_map(R, ax, "Blues", 0, float(R.max()) or 1.0, "mean A1[j] per digit", "true digit k",
+                     "hidden unit j", title)
 
 
 def calibration_bins(A2, y, n_bins=10):
