@@ -31,12 +31,14 @@ from helpers import (
     BLOCK_SIZE,
     backward_prop,
     block_gradients,
+    check_X,
     forward_prop,
     gradient_descent,
     init_params,
     kept_fraction,
     load_data,
     make_blocks,
+    make_predictions,
     minibatch_sgd,
     one_hot,
     update_params,
@@ -220,10 +222,14 @@ def main():
     by_size = {size: blocks if size == BLOCK_SIZE else make_blocks(X, Y, size) for size in BLOCK_SIZES}
     t_sizes = interleaved_medians([lambda b=b: helpers_iteration(params32, b) for b in by_size.values()]
                                   + [lambda: seed_style_iteration(params64, X64, y64)], max(8, repeats // 2))
-    del X64
+    X64 = None  # free the float64 copy before the machine-limit measurements
     peak = gemm_peak_gflops(max(3, repeats // 8))
     bandwidth = memory_bandwidth_gbs(max(5, repeats // 4))
     x_bytes = X.nbytes
+    X_test = data["X_test"]
+    t_forward = median_seconds(lambda: forward_prop(*params32, X_test), repeats)
+    t_check = median_seconds(lambda: check_X(X_test), repeats)
+    t_predict = median_seconds(lambda: make_predictions(X_test, *params32), repeats)
 
     full = time_to_target(lambda cb: gradient_descent(
         X, Y, 0.5, 2000, rng=np.random.default_rng(0), scheme="he", X_dev=data["X_dev"], y_dev=data["y_dev"],
@@ -235,14 +241,16 @@ def main():
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
           f"numpy {np.__version__}")
     print(f"one full-batch iteration, m = {m:,} images, {flops / 1e9:.2f} GFLOP, median of {repeats}\n")
-    print(f"| implementation | s / iteration | GFLOP/s | peak MB allocated |")
-    print(f"|---|---|---|---|")
-    print(f"| seed style (float64, F-order X, naive softmax) | {t_seed:.4f} | {flops / t_seed / 1e9:.0f} | {mem_seed:.1f} |")
+    print("| implementation | s / iteration | GFLOP/s | peak MB allocated |")
+    print("|---|---|---|---|")
+    print(f"| seed style (float64, F-order X, naive softmax) | {t_seed:.4f} | {flops / t_seed / 1e9:.0f} "
+          f"| {mem_seed:.1f} |")
     print(f"| helpers on all of X at once (float32, C-order X) | {t_whole:.4f} | {flops / t_whole / 1e9:.0f} "
           f"| {mem_whole:.1f} |")
     print(f"| helpers as gradient_descent runs them (blocks of {BLOCK_SIZE}) | {t_helpers:.4f} "
           f"| {flops / t_helpers / 1e9:.0f} | {mem_helpers:.1f} |")
-    print(f"\nspeed-up over the seed style: helpers {t_seed / t_helpers:.1f}x, all of X at once {t_seed / t_whole:.1f}x")
+    print(f"\nspeed-up over the seed style: helpers {t_seed / t_helpers:.1f}x, "
+          f"all of X at once {t_seed / t_whole:.1f}x")
     print(f"  helpers, measured round by round: median {statistics.median(paired):.1f}x, "
           f"{min(paired):.1f}x to {max(paired):.1f}x over {len(paired)} rounds")
     print(f"(GFLOP/s counts the spec's {flops / 1e9:.2f} GFLOP; the blocks keep {kept:.1%} of X's entries, "
@@ -256,6 +264,9 @@ def main():
     print(f"  compute bound for one iteration: {flops / (peak * 1e9):.4f} s; "
           f"reading float32 X twice: {2 * x_bytes / (bandwidth * 1e9):.4f} s; "
           f"reading the blocks once: {blocks_mb / 1e3 / bandwidth:.4f} s")
+    print(f"predictions on the {X_test.shape[1]:,} test images: make_predictions {t_predict * 1e3:.1f} ms, of which "
+          f"the NaN/inf check of X {t_check * 1e3:.1f} ms ({t_check / t_predict:.0%}; forward_prop alone "
+          f"{t_forward * 1e3:.1f} ms)")
     print(f"process peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     for name, watch, unit in [("full-batch GD (He init, alpha 0.5)", full, "iterations"),
                               ("mini-batch SGD (batch 64, momentum 0.9)", mini, "epochs")]:

@@ -43,7 +43,9 @@ def init_params(rng, scheme="seed", dtype=np.float32):
     W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1)
     """
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}.")
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}."
+        )
     params = []
     for name, shape in PARAM_SHAPES.items():
         if scheme == "seed":
@@ -140,7 +142,8 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
 
     Speed: the products with X are ~95 % of an iteration. ``dW1`` is computed as ``(X @ dZ1.T).T``,
     which is the same matrix as ``dZ1 @ X.T`` (since (A B)^T = B^T A^T) but lets BLAS walk X
-    (784, m, stored row by row) in its stored order: slightly faster where it was measured (a few per cent for the product; not asserted anywhere).
+    (784, m, stored row by row) in its stored order: slightly faster where it was measured (a few per
+    cent for the product; not asserted anywhere).
 
     Returns dW1, db1, dW2, db2.
     """
@@ -186,13 +189,21 @@ def get_accuracy(predictions, y):
 
 
 def make_predictions(X, W1, b1, W2, b2):
-    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``05_evaluation.ipynb``."""
-    _, _, _, A2 = forward_prop(W1, b1, W2, b2, X)
-    return get_predictions(A2)
+    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``05_evaluation.ipynb``.
+
+    Refuses NaN or inf pixels with a ``ValueError`` (as training does): without the check, a NaN
+    pixel would silently come out as digit 0, since argmax of a NaN column is 0. The check is one
+    pass over X (measured in ``benchmarks/benchmark.py``).
+    """
+    return get_predictions(predict_proba(X, W1, b1, W2, b2))
 
 
 def predict_proba(X, W1, b1, W2, b2):
-    """The softmax probabilities A2 (10, m) for the columns of X (784, m)."""
+    """The softmax probabilities A2 (10, m) for the columns of X (784, m). Taught in ``05_evaluation.ipynb``.
+
+    Refuses NaN or inf pixels with a ``ValueError``, like ``make_predictions``.
+    """
+    check_X(X)
     return forward_prop(W1, b1, W2, b2, X)[3]
 
 

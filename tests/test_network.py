@@ -12,6 +12,8 @@ from helpers import (
     get_predictions,
     init_params,
     make_predictions,
+    predict,
+    predict_proba,
     relu,
     relu_derivative,
     softmax,
@@ -238,6 +240,18 @@ def test_make_predictions(small_batch):
     assert make_predictions(X, *params).shape == (X.shape[1],)
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("function", [make_predictions, predict, predict_proba])
+def test_predictions_refuse_non_finite_pixels(small_batch, function, bad):
+    """Without the check a NaN image comes out as digit 0 (argmax of a NaN column): refused, as in training."""
+    X, _, _ = small_batch
+    params = init_params(np.random.default_rng(0), dtype=np.float64)
+    X = X.copy()
+    X[300, 2] = bad
+    with pytest.raises(ValueError, match=r"X contains NaN or inf pixels; expected values in \[0, 1\] \(pixels / 255\)"):
+        function(X, *params)
+
+
 # ---- a network small enough to work by hand (03_backward) ----
 
 def hand_network():
@@ -283,7 +297,7 @@ def test_network_size_restores_the_real_sizes_even_after_an_error():
     params, x, Y = hand_network()
     with pytest.raises(ZeroDivisionError):
         with network_size(3, 2, 2):
-            1 / 0
+            raise ZeroDivisionError
     with pytest.raises(ValueError, match=r"W1 must have shape \(10, 784\)"):
         forward_prop(*params, x)
     with pytest.raises(ValueError, match=r"\(784, m\)"):
