@@ -159,7 +159,9 @@ def top_curvature(params, X, Y, iterations=30, eps=1e-4, seed=0):
     curvature = 0.0
     for _ in range(iterations):
         step = unflatten(eps * u)
-        Hu = (gradient([p + s for p, s in zip(params, step)]) - gradient([p - s for p, s in zip(params, step)])) / (2 * eps)
+        plus = gradient([p + s for p, s in zip(params, step)])
+        minus = gradient([p - s for p, s in zip(params, step)])
+        Hu = (plus - minus) / (2 * eps)
         curvature = float(u @ Hu)
         u = Hu / np.linalg.norm(Hu)
     return curvature
@@ -192,7 +194,7 @@ def plain_gradient_descent(X, Y, alpha, iterations, params):
     X (784, m), Y (10, m) one-hot, params = (W1, b1, W2, b2). Returns the new W1, b1, W2, b2.
     """
     W1, b1, W2, b2 = params
-    for i in range(iterations):
+    for _ in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)
@@ -208,7 +210,9 @@ class _Run:
 
     def __init__(self, total, label, progress, train, dev, callback, patience, every):
         if patience is not None and (dev is None or int(patience) != patience or patience < 1):
-            raise ValueError(f"patience must be a whole number >= 1 of records and needs X_dev, y_dev; got {patience!r}.")
+            raise ValueError(
+                f"patience must be a whole number >= 1 of records and needs X_dev, y_dev; got {patience!r}."
+            )
         self.history, self.train, self.dev = new_history(), train, dev
         self.callback, self.patience, self.every = callback, patience, every
         self.bar = Progress(total, label, mode=progress)

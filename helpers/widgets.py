@@ -24,8 +24,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .data import N_CLASSES, check_labels, check_X, one_hot
-from .network import N_HIDDEN, forward_prop, get_predictions, make_predictions
-from .plots import DIGIT_CMAP, column_to_image, plot_history, show_digit
+from .network import N_HIDDEN, forward_prop, make_predictions
+from .plots import column_to_image, plot_history, show_digit
 from .training import TrainingDiverged, gradient_descent
 
 CHANCE = 1 / N_CLASSES  # accuracy of guessing
@@ -194,7 +194,8 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
 
     Returns a dict:
     ``status``: ``"ok"``; ``"diverged"`` (NaN or inf: alpha absurdly large, ~1e10 and up depending on
-    the images; the max-subtracted softmax keeps smaller ones finite); or ``"chance"`` (train accuracy below ``FAILED_BELOW``: the
+    the images; the max-subtracted softmax keeps smaller ones finite); or ``"chance"`` (train
+    accuracy below ``FAILED_BELOW``: the
     ReLUs died because alpha is too large, ~2 and up, or alpha and iterations are too small);
     ``diverged``, ``failed`` (bools); ``message`` (a sentence saying which, and what to try);
     ``history`` (see ``gradient_descent``); ``params`` (the last finite ones);
@@ -264,7 +265,8 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
     X (784, m), y (m,): the training set (only its first ``n_train`` columns are used, so a run
     answers within seconds); X_dev (784, n), y_dev (n,): the dev set for the dev curve.
     Controls: ``.alpha`` (FloatLogSlider from ``alpha_min`` to ``alpha_max``; pass ``alpha_max=1e12``
-    to let students reach NaN, which needs alpha ~1e10 or more: a merely large alpha kills the ReLUs instead), ``.iterations``
+    to let students reach NaN, which needs alpha ~1e10 or more: a merely large alpha kills the ReLUs
+    instead), ``.iterations``
     (IntSlider), ``.train_button``.
     ``.result`` is the latest ``train_explorer_run`` (None before the first click).
 
@@ -333,7 +335,8 @@ def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
     ``indices`` (n,), the columns of X that excite it most (``top_exciting``, ranked by Z1, not by
     the change); ``z1`` (n,), their Z1[unit] values; ``ink`` (n,), their amount of ink (the sum of
     their pixels) and ``mean_ink``, the same averaged over all of X: Z1 adds up weight x ink, so where
-    the weights are positive the ranking rewards heavy strokes; ``active``, the fraction of X with Z1[unit] > 0 (0: a dead ReLU);
+    the weights are positive the ranking rewards heavy strokes; ``active``, the fraction of X with
+    Z1[unit] > 0 (0: a dead ReLU);
     ``votes`` (10,), the unit's column of W2: how much its A1 adds to each digit's Z2.
     """
     W1, b1, W2 = params[0], params[1], params[2]

@@ -1,8 +1,5 @@
 """The dataset: the real MNIST, its checks, and clear errors for every way the file can be wrong."""
 
-import io
-import shutil
-import zipfile
 
 import numpy as np
 import pytest

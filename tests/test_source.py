@@ -13,9 +13,9 @@ def test_docstring_is_folded_and_the_code_kept():
 
 
 def test_a_slice_of_the_source(capsys):
-    print_source(plain_gradient_descent, start="for i in range", stop="return")
+    print_source(plain_gradient_descent, start="for _ in range", stop="return")
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0] == "for i in range(iterations):" and len(printed) == 4
+    assert printed[0] == "for _ in range(iterations):" and len(printed) == 4
     assert printed[2].strip().startswith("dW1, db1, dW2, db2 = backward_prop(")
 
 

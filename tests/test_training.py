@@ -3,9 +3,24 @@
 import numpy as np
 import pytest
 
-from helpers import (TrainingDiverged, backward_prop, batches, cross_entropy_loss, evaluate, forward_prop,
-                     gradient_descent, init_params, l2_gradients, minibatch_sgd, momentum_step, one_hot,
-                     plain_gradient_descent, quadratic_descent, top_curvature, update_params)
+from helpers import (
+    TrainingDiverged,
+    backward_prop,
+    batches,
+    cross_entropy_loss,
+    evaluate,
+    forward_prop,
+    gradient_descent,
+    init_params,
+    l2_gradients,
+    minibatch_sgd,
+    momentum_step,
+    one_hot,
+    plain_gradient_descent,
+    quadratic_descent,
+    top_curvature,
+    update_params,
+)
 from helpers.progress import Progress
 
 SUBSET = 2000
@@ -43,7 +58,8 @@ TOO_LARGE = 1e10  # with a max-subtracted softmax, only a huge alpha overflows f
 
 def test_divergence_raises_with_iteration_and_last_finite_params(subset):
     X, Y, _ = subset
-    with pytest.raises(TrainingDiverged, match=r"NaN or inf at iteration \d+ with alpha = 1e\+10.*smaller alpha") as err:
+    message = r"NaN or inf at iteration \d+ with alpha = 1e\+10.*smaller alpha"
+    with pytest.raises(TrainingDiverged, match=message) as err:
         gradient_descent(X, Y, TOO_LARGE, 50, progress="off")
     assert err.value.iteration >= 1
     assert all(np.isfinite(p).all() for p in err.value.params)

@@ -11,6 +11,7 @@ matplotlib.use("Agg")  # no screen in CI
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import (
     format_values,
@@ -33,9 +34,7 @@ from helpers import (
     training_explorer,
     unit_digit_means,
 )
-
 from helpers.widgets import draw_hidden_unit, hidden_activity  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 SUBSET = 1000  # small: the tests stay quick on a busy machine
 
