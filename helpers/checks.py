@@ -55,7 +55,10 @@ def _call(function, *args, on="", copy=True):
             warnings.simplefilter("ignore")
             return function(*copies)
     except NotImplementedError as err:
-        raise _NotWritten() from err
+        tb = err.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        raise _NotWritten(tb.tb_frame.f_code.co_name) from err  # the function that raised it
     except Exception as err:  # noqa: BLE001 - any error of the student's code becomes one line, not a traceback
         raise _StudentError(err, on) from err
 
@@ -73,9 +76,14 @@ def _run(function, cases, passed):
     for case in cases:
         try:
             findings = case(function)
-        except _NotWritten:
-            print(f"{TODO} {name} is not written yet: replace `raise NotImplementedError()` with your code, "
-                  "run its cell, then this one")
+        except _NotWritten as not_written:
+            inner = not_written.args[0]
+            if inner not in (name, "<lambda>"):
+                print(f"{TODO} {name} calls {inner}, which is not written yet: write {inner} first "
+                      "(or use the helpers' version)")
+            else:
+                print(f"{TODO} {name} is not written yet: replace `raise NotImplementedError()` with your code, "
+                      "run its cell, then this one")
             return False
         except _StudentError as wrapped:
             err, on = wrapped.args

@@ -216,6 +216,21 @@ def test_not_written_yet(check, capsys):
                      "run its cell, then this one"]
 
 
+def test_a_helper_not_written_yet_is_named(capsys):
+    def my_softmax(Z):
+        raise NotImplementedError()
+
+    def my_forward_prop(W1, b1, W2, b2, X):
+        Z1 = W1 @ X + b1
+        Z2 = W2 @ relu(Z1) + b2
+        return Z1, relu(Z1), Z2, my_softmax(Z2)
+
+    verdict, lines = run(check_forward_prop, my_forward_prop, capsys)
+    assert verdict is False
+    assert lines == ["… my_forward_prop calls my_softmax, which is not written yet: write my_softmax first "
+                     "(or use the helpers' version)"]
+
+
 def test_another_exception_is_one_line_not_a_traceback(capsys):
     def softmax_with_an_index_error(Z):
         return softmax(Z)[:, :, 0]
