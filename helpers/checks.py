@@ -182,6 +182,10 @@ def _one_hot_case(y):
         if transposed and not np.array_equal(out, ref) and np.array_equal(out.T, ref):
             return [f"Y is transposed ({m} × 10, one row per label): the series puts one image per column, "
                     f"Y must be 10 × m with Y[k, i] = 1 when y[i] == k: np.zeros((10, m)), then Y[y, np.arange(m)] = 1"]
+        if out.shape != ref.shape and out.shape == (m, y.max() + 1):
+            return [f"Y is m × (y.max() + 1) = {out.shape}: one row per label (transposed), and only as many "
+                    "digits as the largest label + 1; the series wants 10 × m: np.zeros((10, m)), "
+                    "then Y[y, np.arange(m)] = 1"]
         if out.shape != ref.shape and out.shape == (y.max() + 1, m):
             return [f"Y has y.max() + 1 = {y.max() + 1} rows: a digit missing from y still needs its row, "
                     f"so use 10 classes: np.zeros((10, m))"]
@@ -200,7 +204,8 @@ def _one_hot_case(y):
 def check_one_hot(one_hot_function):
     """Check a student's ``one_hot(y)`` -> Y (10, m), ``Y[k, i] = 1`` when ``y[i] == k``. Used in ``01_data.ipynb``.
 
-    Diagnoses: Y transposed (m × 10), ``y.max() + 1`` rows instead of 10, a column without exactly one 1,
+    Diagnoses: Y transposed (m × 10), ``y.max() + 1`` rows instead of 10 (or both: the seed's
+    m × (y.max() + 1)), a column without exactly one 1,
     the 1 in the wrong row, a forgotten ``return``. Returns True only when all tests pass.
     """
     return _run(one_hot_function, [

@@ -51,6 +51,12 @@ def one_hot_max_plus_one(y):  # the seed's one_hot: np.zeros((y.size, y.max() + 
     return Y
 
 
+def one_hot_as_the_seed(y):  # the seed's one_hot: np.zeros((y.size, y.max() + 1)), one row per label
+    Y = np.zeros((y.size, y.max() + 1))
+    Y[np.arange(y.size), y] = 1
+    return Y
+
+
 def one_hot_no_return(y):
     one_hot(y)
 
@@ -144,6 +150,7 @@ def confusion(mistake):
 MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_one_hot, one_hot_transposed, ["transposed", "10 × m"]),
     (check_one_hot, one_hot_max_plus_one, ["y.max() + 1", "10 classes"]),
+    (check_one_hot, one_hot_as_the_seed, ["m × (y.max() + 1) = (5, 6)", "transposed", "10 × m"]),
     (check_one_hot, one_hot_no_return, ["returns None", "return"]),
     (check_softmax, softmax_naive, ["NaN or inf at large logits", "Z.max(axis=0, keepdims=True)"]),
     (check_softmax, softmax_rows, ["wrong axis", "axis=0"]),
