@@ -10,8 +10,8 @@ returns with the helpers' reference implementation (and, for the gradients, with
 differences), prints one line per finding (what is wrong and how to fix it) and returns True only when
 every test passes:
 
-    ✓ my_softmax passes all 3 tests
-    ✗ my_softmax: gives NaN or inf at large logits (exp(1000) overflows): subtract each column's maximum first ...
+    ✓ my_softmax passes all 4 tests: columns sum to 1, finite at logits of ±1000, input left as it was
+    ✗ my_softmax: A has NaN or inf at large logits (exp(1000) overflows to inf, inf / inf = NaN): subtract ...
     … my_softmax is not written yet: replace `raise NotImplementedError()` with your code, run its cell, then this one
 
 A function that still raises ``NotImplementedError`` gets "not written yet"; any other exception one line
