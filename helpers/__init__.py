@@ -17,6 +17,15 @@ from .blocks import (
     kept_fraction,
     make_blocks,
 )
+from .checks import (
+    check_backward_prop,
+    check_confusion_matrix,
+    check_forward_prop,
+    check_momentum_step,
+    check_one_hot,
+    check_softmax,
+    check_update_params,
+)
 from .data import (
     DEFAULT_PATH,
     IMAGE_SIDE,
