@@ -329,8 +329,8 @@ def _softmax_mistake(Z, A, name):
     if _close(A, Z):
         return f"{name} is its input: apply the softmax, exp(Z - max) / its column sum"
     if not np.allclose(A.sum(axis=0), 1):
-        return (f"the columns of {name} do not sum to 1: divide exp(Z - max) by its column sums, "
-                "E.sum(axis=0, keepdims=True): sum along axis=0 with keepdims=True")
+        return (f"the columns of {name} do not sum to 1: divide E = exp(Z - max) by its column sums; "
+                "sum along axis=0 with keepdims=True, E.sum(axis=0, keepdims=True)")
     return f"{name} differs from exp(Z[k, i]) / sum over k' of exp(Z[k', i]) in some entries"
 
 
