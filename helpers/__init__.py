@@ -83,6 +83,8 @@ from .plots import (
     plot_training_runs,
     plot_unit_responses,
     plot_votes,
+    readme_folder,
+    readme_picture,
     show_digit,
     test_prediction,
 )

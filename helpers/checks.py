@@ -22,6 +22,7 @@ same on every machine.
 
 import warnings
 from functools import lru_cache
+from itertools import permutations
 
 import numpy as np
 
@@ -98,6 +99,17 @@ def _run(function, cases, passed):
     return True
 
 
+def _together(*cases):
+    """One test made of several cases, run in turn until one has findings."""
+    def case(f):
+        for one in cases:
+            findings = one(f)
+            if findings:
+                return findings
+        return []
+    return case
+
+
 def _first_line(err, limit=160):
     text = str(err).strip().splitlines()[0] if str(err).strip() else "(no message)"
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -155,6 +167,65 @@ def _fit(out, *terms):
     A = np.stack([np.ravel(t) for t in terms], axis=1)
     c = np.linalg.lstsq(A, np.ravel(out), rcond=None)[0]
     return c, _close(A @ c, np.ravel(out))
+
+
+def _wrong_order(out, refs, names):
+    """A finding if ``out`` holds the reference arrays ``refs`` in another order, else None."""
+    n = len(refs)
+    for order in permutations(range(n)):
+        if order != tuple(range(n)) and all(_close_or_false(out[i], refs[j]) for i, j in enumerate(order)):
+            got = ", ".join(names[j] for j in order)
+            return f"returns {got}: the right arrays in the wrong order; return {', '.join(names)}"
+    return None
+
+
+def _close_or_false(a, b):
+    try:
+        return _close(a, b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _copies(args):
+    """Copies of ``args``: arrays copied, tuples or lists of arrays copied item by item."""
+    def copy(a):
+        if isinstance(a, np.ndarray):
+            return a.copy()
+        if isinstance(a, (tuple, list)):
+            return type(a)(copy(x) for x in a)
+        return a
+    return [copy(a) for a in args]
+
+
+def _changed(originals, passed, names):
+    """The names of the inputs the student's function changed in place (a tuple names its items)."""
+    changed = []
+    for original, now, name in zip(originals, passed, names):
+        if isinstance(original, np.ndarray):
+            if not np.array_equal(original, now, equal_nan=True):
+                changed.append(name)
+        elif isinstance(original, (tuple, list)):
+            items = [NAMES[i] if len(original) == len(NAMES) else str(i)
+                     for i, (a, b) in enumerate(zip(original, now))
+                     if isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True)]
+            if items:
+                changed.append(f"{name} ({', '.join(items)})")
+    return changed
+
+
+def _call_watching(function, args, names, on=""):
+    """Call the student's function on copies of ``args``; return its output and the inputs it changed."""
+    passed = _copies(args)
+    out = _call(function, *passed, on=on, copy=False)
+    return out, _changed(args, passed, names)
+
+
+def _in_place_finding(changed, example, fix):
+    """The finding for inputs changed in place: what changed, the line that does it, the fix."""
+    inputs = "inputs" if len(changed) > 1 else "input"
+    return (f"changes its {inputs} {', '.join(changed)} in place ({example}): the caller's arrays change too, "
+            f"and whatever reads them afterwards (a loss, a comparison, the next call) sees the new values; "
+            f"make a new array: {fix}")
 
 
 @lru_cache(maxsize=1)
@@ -252,13 +323,14 @@ def _softmax_mistake(Z, A, name):
     if _close(A, row_max):
         return (f"{name} subtracts each row's maximum (axis=1): the shift must be the same for the ten logits of "
                 "one image, its column's maximum: Z.max(axis=0, keepdims=True)")
-    if _close(A, E / E.sum()):
+    if _close(A, E / E.sum()) or _close(A, E0 / E0.sum()):
         return (f"{name} divides by the sum over the whole matrix: divide each column by its own sum, "
                 ".sum(axis=0, keepdims=True)")
     if _close(A, Z):
         return f"{name} is its input: apply the softmax, exp(Z - max) / its column sum"
     if not np.allclose(A.sum(axis=0), 1):
-        return f"the columns of {name} do not sum to 1: divide exp(Z - max) by its column sums"
+        return (f"the columns of {name} do not sum to 1: divide E = exp(Z - max) by its column sums; "
+                "sum along axis=0 with keepdims=True, E.sum(axis=0, keepdims=True)")
     return f"{name} differs from exp(Z[k, i]) / sum over k' of exp(Z[k', i]) in some entries"
 
 
@@ -303,11 +375,40 @@ def check_softmax(softmax_function):
                 "columns sum to 1, finite at logits of ±1000, input left as it was")
 
 
-def _forward_case(params, X):
+_FLAT_BIAS = ("a (10,) bias broadcasts wrongly: W @ X + {b}.ravel() adds {b}[i] to column i (image i), not to "
+              "row i (unit i), and raises a shape error unless m = 10; keep {b} a (10, 1) column")
+
+
+def _flat_bias_probe(f, params, X10):
+    """The flat-bias finding if ``f`` adds a (10,) bias on 10 images (where it broadcasts), else None."""
+    W1, b1, W2, b2 = params
+    try:
+        out = _call(f, W1, b1, W2, b2, X10)
+        Z1, A1 = out[0], out[1]
+        if _close(Z1, W1 @ X10 + b1.ravel()):
+            return _FLAT_BIAS.format(b="b1")
+        if _close(out[2], W2 @ A1 + b2.ravel()):
+            return _FLAT_BIAS.format(b="b2")
+    except Exception:  # noqa: BLE001 - only a probe: any other failure keeps the original error
+        return None
+    return None
+
+
+def _forward_case(params, X, X10=None):
     def case(f):
         W1, b1, W2, b2 = params
-        out = _call(f, W1, b1, W2, b2, X, on=f" on X of shape {X.shape}")
+        try:
+            out = _call(f, W1, b1, W2, b2, X, on=f" on X of shape {X.shape}")
+        except _StudentError as wrapped:
+            err = wrapped.args[0]
+            flat = X10 is not None and isinstance(err, ValueError) and _flat_bias_probe(f, params, X10)
+            if flat:
+                return [f"raised ValueError on X of shape {X.shape} ({_first_line(err, 80)}): {flat}"]
+            raise
         problem = _tuple_of(out, 4, "Z1, A1, Z2, A2")
+        if problem:
+            return [problem]
+        problem = _wrong_order(out, forward_prop(W1, b1, W2, b2, X), ("Z1", "A1", "Z2", "A2"))
         if problem:
             return [problem]
         Z1, A1, Z2, A2 = out
@@ -322,8 +423,11 @@ def _forward_case(params, X):
             if M.shape != (10, m):
                 return [f"{name} has shape {M.shape}, expected (10, m) = (10, {m})"]
         if not _close(Z1, W1 @ X + b1):
-            findings.append("Z1 misses the bias: Z1 = W1 @ X + b1" if _close(Z1, W1 @ X)
-                            else "Z1 is not W1 @ X + b1")
+            if m == b1.size and _close(Z1, W1 @ X + b1.ravel()):
+                findings.append(_FLAT_BIAS.format(b="b1"))
+            else:
+                findings.append("Z1 misses the bias: Z1 = W1 @ X + b1" if _close(Z1, W1 @ X)
+                                else "Z1 is not W1 @ X + b1")
         if not _close(A1, relu(Z1)):
             if _close(A1, Z1):
                 findings.append("A1 is Z1: apply the ReLU, A1 = np.maximum(Z1, 0)")
@@ -336,6 +440,8 @@ def _forward_case(params, X):
                 findings.append("Z2 uses Z1: layer 2 takes the activations, Z2 = W2 @ A1 + b2")
             elif _close(Z2, W2 @ A1):
                 findings.append("Z2 misses the bias: Z2 = W2 @ A1 + b2")
+            elif m == b2.size and _close(Z2, W2 @ A1 + b2.ravel()):
+                findings.append(_FLAT_BIAS.format(b="b2"))
             else:
                 findings.append("Z2 is not W2 @ A1 + b2")
         problem = _softmax_problem(Z2, A2, "A2")
@@ -350,13 +456,16 @@ def check_forward_prop(forward_prop_function):
 
     Each of the four lines is checked against the spec applied to the student's own previous line, so
     every wrong line is named: a missing bias, no ReLU (or ReLU' for ReLU), Z1 where A1 belongs, a
-    softmax that overflows at logits of +-1000 or normalises along the wrong axis, a transposed result,
-    a wrong number of returned values. Returns True only when all tests pass.
+    softmax that overflows at logits of +-1000 or normalises along the wrong axis, a flat (10,) bias
+    (a shape error on 6 images, a wrong sum on 10), a transposed result, the right arrays in the wrong
+    order, a wrong number of returned values. Returns True only when all tests pass.
     """
     params, X, _ = _fixed_inputs()
     W1, b1, W2, b2 = params
     loud = (W1, b1, W2, np.linspace(-1000, 1000, N_CLASSES).reshape(-1, 1))  # logits of +-1000
-    return _run(forward_prop_function, [_forward_case(params, X[:, :6]), _forward_case(loud, X[:, :6])],
+    return _run(forward_prop_function, [_together(_forward_case(params, X[:, :6], X[:, :10]),
+                                                       _forward_case(params, X[:, :10])),  # m = 10: a (10,) bias
+                                        _forward_case(loud, X[:, :6])],
                 "Z1, A1, Z2, A2 as the spec says, finite at logits of ±1000")
 
 
@@ -399,14 +508,55 @@ def _relative_error(num, g):
     return float(np.linalg.norm(num - g) / (np.linalg.norm(num) + np.linalg.norm(g) + 1e-300))
 
 
+_TWICE = ("divides by m twice (1/m on top of .mean, which already divides by m): "
+          "use dZ.sum(axis=1, keepdims=True) / m, or .mean(axis=1, keepdims=True) alone")
+
+
+def _common_scale(out, ref, m):
+    """A finding if all four gradients are one common multiple c != 1 of the right ones (a wrong m), else None.
+
+    The divisors the variants name themselves (1, 784, 10) are left to them.
+    """
+    if not all(isinstance(g, np.ndarray) and g.shape == r.shape for g, r in zip(out, ref)):
+        return None
+    scales = []
+    for g, r in zip(out, ref):
+        (c,), exact = _fit(g, r)
+        if not exact:
+            return None
+        scales.append(c)
+    c = scales[0]
+    if c <= 1e-12 or abs(c - 1) < 1e-6 or not np.allclose(scales, c, rtol=1e-6, atol=0):  # c < 0: the sign
+        return None
+    divisor = m / c  # what the student divides by
+    if any(abs(divisor - d) < 1e-6 * d for d in (1, N_PIXELS, N_CLASSES)):
+        return None
+    if abs(divisor - m * m) < 1e-6 * m * m:
+        return f"every gradient is 1/m = {c:.2g} times the right one: it {_TWICE}"
+    return (f"every gradient is {c:.2g} times the right one, as if m were {divisor:.4g}: is your m X.shape[1] "
+            f"(the images, {m} here)? Set m = X.shape[1] inside the function, not a global m")
+
+
 def _backward_case(f):
     params, X, Y, (Z1, A1, Z2, A2), (rows, cols), numeric = _backward_inputs()
     W1, _, W2, _ = params
     m = X.shape[1]
-    out = _call(f, Z1, A1, Z2, A2, W1, W2, X, Y, on=f" on X of shape {X.shape}")
+    out, changed = _call_watching(f, (Z1, A1, Z2, A2, W1, W2, X, Y),
+                                  ("Z1", "A1", "Z2", "A2", "W1", "W2", "X", "Y"), on=f" on X of shape {X.shape}")
     problem = _tuple_of(out, 4, "dW1, db1, dW2, db2")
     if problem:
         return [problem]
+    findings = []
+    if changed:
+        findings.append(_in_place_finding(changed, "dZ2 = A2; dZ2 -= Y makes dZ2 the caller's A2, or dZ1 *= ...",
+                                          "dZ2 = A2 - Y, dZ1 = W2.T @ dZ2 * (Z1 > 0)"))
+    ref = _gradients(Z1, A1, A2, W2, X, Y)
+    problem = _wrong_order(out, ref, GRAD_NAMES)
+    if problem:
+        return [*findings, problem]
+    problem = _common_scale(out, ref, m)
+    if problem:
+        return [*findings, problem]
     variants = [  # (gradients with one mistake, what it is and how to fix it)
         (_gradients(Z1, A1, A2, W2, X, Y, divide_by=1),
          f"missing 1/m: it is m = {m} times too large; divide by m = X.shape[1], the number of images"),
@@ -424,8 +574,10 @@ def _backward_case(f):
          "multiplies by A1 = ReLU(Z1), not by its slope ReLU'(Z1) = (Z1 > 0): dZ1 = W2.T @ dZ2 * (Z1 > 0)"),
         (_gradients(Z1, A1, A2, W2, X, Y, W2_factor=W2, slope=1.0),
          "uses W2 @ dZ2 for W2.T @ dZ2 and misses ReLU'(Z1): dZ1 = W2.T @ dZ2 * (Z1 > 0)"),
+        (tuple(g / m for g in ref), _TWICE),
+        (_gradients(Z1, Z1, A2, W2, X, Y),
+         "uses Z1 where the spec has A1: layer 2's input is the activation, dW2 = dZ2 @ A1.T / m"),
     ]
-    findings = []
     for k, (name, g, num) in enumerate(zip(GRAD_NAMES, out, numeric)):
         shape = SHAPES[NAMES[k]]
         if isinstance(g, (np.generic, float, int)):  # np.sum(dZ) without an axis gives a NumPy scalar
@@ -475,7 +627,9 @@ def check_backward_prop(backward_prop_function):
     in the notebook's gradient check); a gradient that fails is matched against the classic mistakes:
     a bias gradient summed to one scalar, a missing ``keepdims`` (shape (10,)), a missing or wrong 1/m
     (784 or 10 for m), ``W2 @ dZ2`` for ``W2.T @ dZ2``, a missing ReLU' (or A1 for ReLU'), Y - A2 for
-    A2 - Y, a transposed gradient. Returns True only when all tests pass.
+    A2 - Y, a transposed gradient, m divided twice, any other common wrong scale (a global m), Z1 where
+    A1 belongs in dW2, the inputs changed in place (``dZ2 = A2; dZ2 -= Y``), the right gradients in
+    the wrong order. Returns True only when all tests pass.
     """
     return _run(backward_prop_function, [_backward_case],
                 f"dW1, db1, dW2, db2 agree with central differences (relative error below {RTOL:.0e})")
@@ -519,11 +673,17 @@ def _update_inputs():
 def _update_case(alpha):
     def case(f):
         params, grads, _ = _update_inputs()
-        out = _call(f, *params, *grads, alpha, on=f" with alpha = {alpha}")
+        out, changed = _call_watching(f, (*params, *grads, alpha), (*NAMES, *GRAD_NAMES, "alpha"),
+                                      on=f" with alpha = {alpha}")
         problem = _tuple_of(out, 4, "W1, b1, W2, b2")
         if problem:
             return [problem]
         findings = []
+        if changed:
+            findings.append(_in_place_finding(changed, "W1 -= alpha * dW1", "W1 = W1 - alpha * dW1"))
+        problem = _wrong_order(out, [P - alpha * dP for P, dP in zip(params, grads)], NAMES)
+        if problem:
+            return [*findings, problem]
         for name, new, P, dP in zip(NAMES, out, params, grads):
             problem = _step_size_problem(name, new, P, dP, alpha)
             if problem:
@@ -537,7 +697,8 @@ def check_update_params(update_params_function):
 
     Used in ``04_training.ipynb``. Two values of alpha (0.1, then 0.5: a hard-coded alpha shows).
     Diagnoses: the wrong sign (a step uphill), alpha ignored or hard-coded, a parameter left unchanged,
-    a bias that becomes 10 × 10, a wrong number of returned values. Returns True only when all tests pass.
+    a bias that becomes 10 × 10, the inputs changed in place (``W1 -= alpha * dW1``), the right arrays in
+    the wrong order, a wrong number of returned values. Returns True only when all tests pass.
     """
     return _run(update_params_function, [_update_case(0.1), _update_case(0.5)],
                 "every parameter steps by minus alpha times its gradient")
@@ -548,10 +709,15 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
         params, grads, velocity = _update_inputs()
         if zero_velocity:
             velocity = tuple(np.zeros_like(v) for v in velocity)
-        out = _call(f, params, velocity, grads, alpha, momentum, on=f" with momentum = {momentum}")
+        out, changed = _call_watching(f, (params, velocity, grads, alpha, momentum),
+                                      ("params", "velocity", "grads", "alpha", "momentum"),
+                                      on=f" with momentum = {momentum}")
         problem = _tuple_of(out, 2, "params, velocity")
         if problem:
             return [problem]
+        if changed:  # the other findings would be read off arrays the student's code has overwritten
+            return [_in_place_finding(changed, "V *= momentum, V -= alpha * dP or P += V",
+                                      "V = momentum * V - alpha * dP, then P = P + V")]
         new_params, new_velocity = out
         for what, group in (("params", new_params), ("velocity", new_velocity)):
             problem = _tuple_of(group, 4, f"(W1, b1, W2, b2) as {what}")
@@ -613,7 +779,8 @@ def check_momentum_step(momentum_step_function):
     Used in ``04_training.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
     The spec: V := momentum V - alpha dP, then P := P + V (with the new V). Diagnoses: the gradient added
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
-    with the old velocity, a plain gradient step, and with momentum 0 it must be ``update_params``.
+    with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), and
+    with momentum 0 it must be ``update_params``.
     Returns True only when all tests pass.
     """
     return _run(momentum_step_function, [_momentum_case(0.1, 0.9), _momentum_case(0.05, 0.5),
@@ -632,8 +799,17 @@ def _confusion_case(y, A2):
         if problem:
             return [problem]
         if out.shape != ref.shape:
+            k = max(y.max(), A2.argmax(axis=0).max()) + 1
+            if out.shape == (k, k):
+                digits = f"digit {k}" if k == 9 else f"digits {k} to 9"
+                return [f"C is {k} × {k}, sized by the largest label or prediction + 1: no image here has "
+                        f"{digits} as label or prediction, yet each digit needs its row and column; "
+                        "use np.zeros((10, 10), dtype=int)"]
             return [f"C has shape {out.shape}, expected (10, 10): one row per true digit, one column per prediction"]
         if np.array_equal(out, ref):
+            if not np.issubdtype(out.dtype, np.integer):
+                return [f"C holds {out.dtype} numbers: counts are integers (and print without .0); "
+                        "make it with np.zeros((10, 10), dtype=int)"]
             return []
         if np.array_equal(out, ref.T):
             return ["C is transposed: rows are the true labels, columns the predictions, C[y[i], ŷ[i]] += 1"]
@@ -658,7 +834,10 @@ def _confusion_inputs():
     A10 = softmax(rng.normal(0, 2, (10, 10)) + 3 * np.eye(10)[:, y10])
     y30 = np.concatenate([y10, y10, np.arange(10)])  # m = 30, repeated (label, prediction) pairs
     A30 = softmax(rng.normal(0, 2, (10, 30)) + 3 * np.eye(10)[:, y30])
-    return (y10, A10), (y30, A30)
+    y12 = np.array([3, 0, 8, 1, 5, 2, 8, 4, 6, 7, 3, 0])  # m = 12: no 9 among the labels
+    logits = rng.normal(0, 2, (10, 12)) + 3 * np.eye(10)[:, y12]
+    logits[9] = -10.0  # and no 9 among the predictions: C sized by the largest digit + 1 is 9 × 9
+    return (y10, A10), (y30, A30), (y12, softmax(logits))
 
 
 def check_confusion_matrix(confusion_matrix_function):
@@ -666,9 +845,11 @@ def check_confusion_matrix(confusion_matrix_function):
 
     Used in ``05_evaluation.ipynb``: the prediction is ŷ_i = argmax_k A2[k, i] and C[k, k'] counts the
     images with label k predicted as k'. Diagnoses: argmax along the wrong axis (silent when m = 10),
-    C transposed, repeated pairs counted once (``C[y, p] += 1``), counts that do not add up to m, a wrong
+    C transposed, repeated pairs counted once (``C[y, p] += 1``), counts that do not add up to m, a
+    float C, a C sized by the largest digit + 1 (a case with no 9 among labels and predictions), a wrong
     shape. Returns True only when all tests pass.
     """
-    (y10, A10), (y30, A30) = _confusion_inputs()
-    return _run(confusion_matrix_function, [_confusion_case(y10, A10), _confusion_case(y30, A30)],
+    (y10, A10), (y30, A30), (y12, A12) = _confusion_inputs()
+    return _run(confusion_matrix_function, [_confusion_case(y10, A10),
+                                            _together(_confusion_case(y30, A30), _confusion_case(y12, A12))],
                 "C[k, k'] counts the images of digit k predicted as k'")

@@ -6,6 +6,7 @@ can check a figure's numbers with an ``assert`` (nbval does not compare images).
 """
 
 from functools import lru_cache
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -18,6 +19,33 @@ from .stats import accuracy_se
 
 DIGIT_CMAP = "gray_r"  # dark ink on white paper
 GRID_COLUMNS = 10
+REPOSITORY = Path(__file__).resolve().parent.parent
+# PNGs for the README: fixed dpi and no "Software" version stamp, so a rerun writes the same bytes
+README_SAVE = {"dpi": 100, "bbox_inches": "tight", "metadata": {"Software": None}}
+
+
+def readme_folder(here=None):
+    """Where ``05_evaluation.ipynb`` saves its README pictures: the repository's ``images/`` when the notebook
+    runs from the repository's own ``notebooks/`` folder (``here``, default the current directory); anywhere
+    else (a student edition in another folder) an ``images/`` folder beside the running notebook, so a copy
+    never writes into the repository.
+    """
+    here = Path.cwd() if here is None else Path(here)
+    if here.resolve() == REPOSITORY / "notebooks":
+        return REPOSITORY / "images"
+    return here / "images"
+
+
+def readme_picture(fig, name, here=None):
+    """Save ``fig`` as the README picture ``name`` (a .png) into ``readme_folder(here)``; return its path.
+
+    Used in ``05_evaluation.ipynb``; the same figure always gives the same bytes (fixed dpi, no version stamp).
+    """
+    folder = readme_folder(here)
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    fig.savefig(path, **README_SAVE)
+    return path
 
 
 def _axes(ax, figsize=(3, 3)):

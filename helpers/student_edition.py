@@ -19,8 +19,11 @@ edition is written from them with nbformat alone, by these rules:
 4. Everything else (derivations, figures, widgets, speaker notes, metadata) is copied unchanged.
 
 The student edition runs from any folder with the repository's environment: the notebooks find the data
-and ``images/`` through the installed ``helpers`` package (``pip install -e .`` of the Quick start), not
-through paths relative to the notebook. The suggested OUT_DIR, ``student_edition/``, is ignored by git.
+through the installed ``helpers`` package (``pip install -e .`` of the Quick start), not through paths
+relative to the notebook. ``05_evaluation.ipynb`` writes its README pictures (``helpers.readme_picture``)
+into the repository's ``images/`` only when it runs from the repository's ``notebooks/``; a student
+edition writes them into an ``images/`` folder beside itself. The suggested OUT_DIR, ``student_edition/``,
+is ignored by git.
 """
 
 import argparse

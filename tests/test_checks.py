@@ -147,6 +147,104 @@ def confusion(mistake):
     return confusion_matrix_with_a_mistake
 
 
+def forward_in_the_order(*order):
+    def forward_prop_wrong_order(W1, b1, W2, b2, X):
+        out = dict(zip(("Z1", "A1", "Z2", "A2"), forward_prop(W1, b1, W2, b2, X)))
+        return tuple(out[name] for name in order)
+    return forward_prop_wrong_order
+
+
+def forward_flat_bias(W1, b1, W2, b2, X):  # the slip of 02's cell on shapes: a (10,) bias
+    Z1 = W1 @ X + b1.ravel()
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    return Z1, A1, Z2, softmax(Z2)
+
+
+def backward_in_the_order(*order):
+    def backward_prop_wrong_order(Z1, A1, Z2, A2, W1, W2, X, Y):
+        out = dict(zip(("dW1", "db1", "dW2", "db2"), backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)))
+        return tuple(out[name] for name in order)
+    return backward_prop_wrong_order
+
+
+m = 1000  # a notebook's global m, which the wrong backward_prop below uses
+
+
+def backward_global_m(Z1, A1, Z2, A2, W1, W2, X, Y):
+    dZ2 = A2 - Y
+    dZ1 = W2.T @ dZ2 * (Z1 > 0)
+    return (1 / m * dZ1 @ X.T, 1 / m * dZ1.sum(axis=1, keepdims=True), 1 / m * dZ2 @ A1.T,
+            1 / m * dZ2.sum(axis=1, keepdims=True))
+
+
+def backward_mean_and_1_over_m(Z1, A1, Z2, A2, W1, W2, X, Y):
+    n = X.shape[1]
+    dZ2 = A2 - Y
+    dZ1 = W2.T @ dZ2 * (Z1 > 0)
+    return dZ1 @ X.T / n, dZ1.mean(axis=1, keepdims=True) / n, dZ2 @ A1.T / n, dZ2.mean(axis=1, keepdims=True) / n
+
+
+def backward_all_twice(Z1, A1, Z2, A2, W1, W2, X, Y):
+    return tuple(g / X.shape[1] for g in backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y))
+
+
+def backward_Z1_for_A1(Z1, A1, Z2, A2, W1, W2, X, Y):
+    dW1, db1, _, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+    return dW1, db1, (A2 - Y) @ Z1.T / X.shape[1], db2
+
+
+def backward_in_place(Z1, A1, Z2, A2, W1, W2, X, Y):
+    n = X.shape[1]
+    dZ2 = A2
+    dZ2 -= Y  # overwrites the caller's A2
+    dZ1 = W2.T @ dZ2
+    dZ1 *= Z1 > 0
+    return dZ1 @ X.T / n, dZ1.sum(axis=1, keepdims=True) / n, dZ2 @ A1.T / n, dZ2.sum(axis=1, keepdims=True) / n
+
+
+def update_in_the_order(*order):
+    def update_params_wrong_order(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+        out = dict(zip(("W1", "b1", "W2", "b2"), update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)))
+        return tuple(out[name] for name in order)
+    return update_params_wrong_order
+
+
+def update_in_place(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    W1 -= alpha * dW1
+    b1 -= alpha * db1
+    W2 -= alpha * dW2
+    b2 -= alpha * db2
+    return W1, b1, W2, b2
+
+
+def momentum_in_place(params, velocity, grads, alpha, mu):
+    for P, V, dP in zip(params, velocity, grads):
+        V *= mu
+        V -= alpha * dP
+        P += V
+    return params, velocity
+
+
+def softmax_sum_without_axis(Z):
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / np.sum(E)
+
+
+def confusion_float(y, A2):
+    C = np.zeros((10, 10))
+    np.add.at(C, (y, A2.argmax(axis=0)), 1)
+    return C
+
+
+def confusion_sized_by_the_data(y, A2):
+    predictions = A2.argmax(axis=0)
+    k = max(y.max(), predictions.max()) + 1
+    C = np.zeros((k, k), dtype=int)
+    np.add.at(C, (y, predictions), 1)
+    return C
+
+
 MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_one_hot, one_hot_transposed, ["transposed", "10 × m"]),
     (check_one_hot, one_hot_max_plus_one, ["y.max() + 1", "10 classes"]),
@@ -184,6 +282,28 @@ MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_confusion_matrix, confusion("argmax axis=1"), ["argmax along axis=1", "A2.argmax(axis=0)"]),
     (check_confusion_matrix, confusion("transposed"), ["C is transposed"]),
     (check_confusion_matrix, confusion("+= drops repeats"), ["at most once", "np.add.at"]),
+    (check_forward_prop, forward_in_the_order("A1", "Z1", "A2", "Z2"),
+     ["returns A1, Z1, A2, Z2: the right arrays in the wrong order; return Z1, A1, Z2, A2"]),
+    (check_forward_prop, forward_flat_bias, ["a (10,) bias broadcasts wrongly", "keep b1 a (10, 1) column"]),
+    (check_backward_prop, backward_in_the_order("dW2", "db2", "dW1", "db1"),
+     ["returns dW2, db2, dW1, db1: the right arrays in the wrong order; return dW1, db1, dW2, db2"]),
+    (check_backward_prop, backward_global_m,
+     ["every gradient is 0.02 times the right one, as if m were 1000", "m X.shape[1]", "20 here"]),
+    (check_backward_prop, backward_mean_and_1_over_m, ["db1, db2: divides by m twice", ".mean"]),
+    (check_backward_prop, backward_all_twice, ["every gradient is 1/m = 0.05 times", "divides by m twice"]),
+    (check_backward_prop, backward_Z1_for_A1, ["dW2: uses Z1 where the spec has A1", "dZ2 @ A1.T"]),
+    (check_backward_prop, backward_in_place, ["changes its input A2 in place", "dZ2 = A2 - Y"]),
+    (check_update_params, update_in_the_order("W1", "W2", "b1", "b2"),
+     ["returns W1, W2, b1, b2: the right arrays in the wrong order; return W1, b1, W2, b2"]),
+    (check_update_params, update_in_place,
+     ["changes its inputs W1, b1, W2, b2 in place (W1 -= alpha * dW1)", "W1 = W1 - alpha * dW1"]),
+    (check_momentum_step, momentum_in_place,
+     ["changes its inputs params (W1, b1, W2, b2), velocity (W1, b1, W2, b2) in place",
+      "V = momentum * V - alpha * dP, then P = P + V"]),
+    (check_softmax, softmax_sum_without_axis, ["divides by the sum over the whole matrix", "axis=0, keepdims=True"]),
+    (check_confusion_matrix, confusion_float, ["C holds float64 numbers", "integers", "dtype=int"]),
+    (check_confusion_matrix, confusion_sized_by_the_data,
+     ["C is 9 × 9", "digit 9 as label or prediction", "np.zeros((10, 10)"]),
 ]
 
 
@@ -277,3 +397,25 @@ def test_the_gradient_check_inputs_are_a_fair_test():
     assert not np.allclose(params[2], params[2].T)  # W2 not symmetric: W2 @ dZ2 differs from W2.T @ dZ2
     grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
     assert np.allclose(numeric[3], grads[3], rtol=1e-6, atol=1e-9)  # the differences agree with the reference
+
+
+def test_the_flat_bias_is_named_on_10_images_too(capsys):
+    from helpers.checks import _FLAT_BIAS, _fixed_inputs, _forward_case
+    params, X, _ = _fixed_inputs()
+    assert _forward_case(params, X[:, :10])(forward_flat_bias) == [_FLAT_BIAS.format(b="b1")]  # no error at m = 10
+
+
+def test_a_momentum_step_in_place_leaves_the_shared_inputs_intact(capsys):
+    from helpers.checks import _update_inputs
+    before = [tuple(a.copy() for a in group) for group in _update_inputs()]
+    run(check_momentum_step, momentum_in_place, capsys)
+    run(check_update_params, update_in_place, capsys)
+    after = _update_inputs()
+    assert all(np.array_equal(a, b) for g, h in zip(before, after) for a, b in zip(g, h))
+    assert run(check_momentum_step, momentum_step, capsys)[0] is True  # the next check still sees the right inputs
+
+
+def test_the_columns_message_says_axis_and_keepdims():
+    from helpers.checks import _softmax_problem
+    Z = np.random.default_rng(0).normal(0, 1, (10, 4))
+    assert "sum along axis=0 with keepdims=True" in _softmax_problem(Z, 2 * softmax(Z))

@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen in CI
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -29,6 +31,8 @@ from helpers import (
     plot_training_runs,
     plot_unit_responses,
     plot_votes,
+    readme_folder,
+    readme_picture,
     test_prediction,
 )
 
@@ -351,3 +355,36 @@ def test_plot_training_runs_shows_both_runs_from_the_start():
     np.testing.assert_array_equal(loss_better.get_lines()[1].get_ydata(), better["dev_loss"])
     np.testing.assert_array_equal(acc_seed.get_lines()[0].get_xdata(), seed["iteration"])
     assert [line.get_label() for line in loss_seed.get_lines()] == ["train", "dev"]
+
+
+def _repository_images():
+    folder = Path(__file__).resolve().parent.parent / "images"
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_readme_picture_from_another_folder_writes_beside_it_not_into_the_repository(tmp_path, monkeypatch):
+    before = _repository_images()
+    monkeypatch.chdir(tmp_path)  # a student edition run from /tmp/student_ed
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    path = readme_picture(fig, "demo.png")
+    plt.close(fig)
+    assert path == tmp_path / "images" / "demo.png" and path.read_bytes().startswith(b"\x89PNG")
+    assert readme_folder() == tmp_path / "images"
+    assert _repository_images() == before  # nothing added or changed in the repository's images/
+
+
+def test_readme_folder_is_the_repository_images_only_from_its_notebooks_folder(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    assert readme_folder(root / "notebooks") == root / "images"
+    assert readme_folder(tmp_path / "notebooks") == tmp_path / "notebooks" / "images"
+    assert readme_folder(root) == root / "images"  # the repository root's images/: beside README.md anyway
+
+
+def test_readme_picture_writes_the_same_bytes_twice(tmp_path):
+    fig, ax = plt.subplots()
+    ax.imshow(np.arange(12.0).reshape(3, 4))
+    first = readme_picture(fig, "a.png", here=tmp_path).read_bytes()
+    second = readme_picture(fig, "a.png", here=tmp_path).read_bytes()
+    plt.close(fig)
+    assert first == second and b"Software" not in first

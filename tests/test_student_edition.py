@@ -237,7 +237,12 @@ STUDENT_RUN = [b for b in BOOKS if EXERCISES[b.stem]]  # 06 has no exercise: its
 @pytest.mark.parametrize("name", [b.name for b in STUDENT_RUN], ids=[b.stem for b in STUDENT_RUN])
 def test_the_edition_runs_top_to_bottom_and_the_checks_say_not_written_yet(edition, name):
     start = time.perf_counter()
+    repository_images = {p.name: p.read_bytes() for p in (ROOT / "images").iterdir()}
     nb = execute(read(edition / name), edition)  # raises CellExecutionError on the first error
+    assert {p.name: p.read_bytes() for p in (ROOT / "images").iterdir()} == repository_images  # 05: not into the repo
+    if name.startswith("05"):
+        assert sorted(p.name for p in (edition / "images").iterdir()) == [
+            "confusion_matrices.png", "test_predictions.png", "training_curves.png"]  # beside the edition instead
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"
               or o.get("name") == "stderr" and "Error" in o.get("text", "")]
     assert not errors
