@@ -32,11 +32,15 @@ PRESENTING_SELECTOR = "body[data-jp-deck-mode='presenting'] &"
 PRESENTING = {
     "--jp-content-font-size1": "20px",  # Markdown text, lists, tables
     "--jp-code-font-size": "18px",  # code cells
-    "--jp-content-font-size0": "18px",  # small text (table cells, captions)
-    "--jp-ui-font-size1": "18px",  # widget labels (ipywidgets use the UI font)
+    "--jp-content-font-size0": "20px",  # small text: table cells
+    "--jp-ui-font-size1": "20px",  # tables and widget labels (both use the UI font size)
 }
 #: Cell id -> slide type, for cells that must start a new (sub)slide at the presenting font size.
-SPLITS = {}
+SPLITS = {
+    "4f81448f": "subslide",  # 02: the forward stepper (630 px tall) on a subslide of its own
+    "6261e859": "subslide",  # 05: the prediction browser (580 px)
+    "97b2a417": "subslide",  # 06: gradient_descent's loop as it runs (530 px of printed source)
+}
 
 
 def fonts_metadata():
