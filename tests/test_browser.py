@@ -333,3 +333,65 @@ def test_live_slideshow(ran):
     assert not problems, f"{len(problems)} problem(s) in the slideshow:\n" + "\n".join(problems)
     assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The offline deck (tools/deck.py), opened from disk with every other request blocked
+
+
+def _deck_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deck_tool", REPO / "tools" / "deck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def decks(tmp_path_factory):
+    """Every notebook exported by tools/deck.py (no PDFs): (the tool, the output folder)."""
+    tool, out = _deck_tool(), tmp_path_factory.mktemp("decks")
+    assert tool.main([str(out), *map(str, NOTEBOOKS), "--no-pdf"]) == 0
+    return tool, out
+
+
+OFFLINE = """() => {
+    const slides = document.querySelector('.reveal .slides');
+    const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+    const rendered = [...document.querySelectorAll('.jupyter-widgets')]
+        .filter(e => !e.parentElement.closest('.jupyter-widgets')).length;
+    return {horizontal: Reveal.getHorizontalSlides().length, notesPlugin: Reveal.hasPlugin('notes'),
+            notes: document.querySelectorAll('aside.notes').length, math: document.querySelectorAll('.MathJax').length,
+            text: slides.innerText, views, rendered};
+}"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_offline_deck(notebook, decks, browser):
+    tool, out = decks
+    nb = nbformat.read(notebook, as_version=4)
+    page = new_page(browser, allowed=("file://", "data:", "blob:"))
+    try:
+        page.goto((out / f"{notebook.stem}.slides.html").as_uri())
+        tool.wait_until_ready(page, "widgets" in nb.metadata)
+        deck = page.evaluate(OFFLINE)
+        assert not page.blocked, f"the deck asked the network for {page.blocked}"
+        types = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+        assert deck["horizontal"] == types.count("slide")
+        assert deck["math"] > 0 and "$$" not in deck["text"] and "\\frac" not in deck["text"], "maths not typeset"
+        assert deck["rendered"] == deck["views"], f"{deck['rendered']} of {deck['views']} saved widgets drawn"
+        assert "Error displaying widget" not in deck["text"]
+        assert deck["notesPlugin"] and deck["notes"] >= ("notes" in types), "speaker notes missing"
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+
+
+def test_pdf_handout(decks, browser):
+    tool, out = decks
+    pdf = tool.print_handout(browser, out / f"{NOTEBOOKS[0].stem}.slides.html", widgets=False).read_bytes()
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    slides = sum(1 for c in nbformat.read(NOTEBOOKS[0], as_version=4).cells
+                 if c.metadata.get("slideshow", {}).get("slide_type") in {"slide", "subslide"})
+    assert pdf.startswith(b"%PDF") and pages >= slides, f"{pages} pages for {slides} slides and subslides"
