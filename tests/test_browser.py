@@ -10,7 +10,10 @@ each, one BLAS thread each), then each is checked:
   each explorer (and pressing its button, if it has one) changes the bytes of its picture;
 * the live slideshow (jupyterlab-slideshow, started with ``deck:start``): every slide, subslide and
   fragment in turn: the cells on screen lie inside the 1280 x 720 frame, their text is at least 20 px and
-  their code at least 18 px, maths is typeset (no ``$$`` or ``\\frac`` left as text) and widgets render.
+  their code at least 18 px, nothing scrolls sideways, maths is typeset (no ``$$`` or ``\\frac`` left as
+  text) and widgets render;
+* the offline deck (tools/deck.py), opened from disk with every request blocked: no request leaves, maths
+  typeset, the saved widgets drawn, one reveal.js slide per ``slide`` cell, speaker notes; a PDF handout.
 
 Needs Chromium at /usr/bin/chromium (``apt-get update && apt-get install -y chromium``); Playwright never
 downloads a browser here. Without Chromium these tests are skipped, saying so.
@@ -88,9 +91,10 @@ def lab(tmp_path_factory):
             try:
                 urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
                 break
-            except OSError:
+            except OSError as error:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n" + (root / "server.log").read_text()[-3000:])
+                    log_text = (root / "server.log").read_text()[-3000:]
+                    raise RuntimeError("JupyterLab did not start:\n" + log_text) from error
                 time.sleep(0.3)
         yield base, token
     finally:
@@ -185,10 +189,10 @@ WIDGET_OUTPUTS = """() => {
     const nb = window.jupyterapp.shell.currentWidget.content;
     return nb.widgets.flatMap((c, i) => c.model.type !== 'code' ? [] :
         c.model.outputs.toJSON().map((out, j) => [out, c.outputArea.widgets[j]])
-            .filter(([out]) => out.data && out.data['%s'])
+            .filter(([out]) => out.data && out.data['@MIME@'])
             .map(([out, child]) => ({cell: i, text: child ? child.node.innerText.slice(0, 300) : '(not in the page)',
                                      views: child ? child.node.querySelectorAll('.jupyter-widgets').length : 0})));
-}""" % WIDGET_MIME
+}""".replace("@MIME@", WIDGET_MIME)
 
 
 def test_every_widget_renders(ran):
@@ -210,7 +214,8 @@ def test_every_widget_renders(ran):
 PICTURE = """async (output) => { const img = output.querySelector('img');
     if (!img || !img.src) return '';
     const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-    return Array.from(bytes.slice(0, 64)).join(',') + ':' + bytes.length + ':' + bytes.reduce((a, b) => (a * 31 + b) >>> 0, 7); }"""
+    const hash = bytes.reduce((a, b) => (a * 31 + b) >>> 0, 7);
+    return bytes.length + ':' + hash; }"""
 
 
 def explorer_count(nb):
@@ -220,7 +225,8 @@ def explorer_count(nb):
     def models(model_id):
         model = state.get(model_id, {})
         children = model.get("state", {}).get("children", [])
-        return [model.get("model_name", "")] + [m for child in children for m in models(child.removeprefix("IPY_MODEL_"))]
+        names = [m for child in children for m in models(child.removeprefix("IPY_MODEL_"))]
+        return [model.get("model_name", "")] + names
 
     count = 0
     for cell in nb.cells:
@@ -267,14 +273,17 @@ ON_SCREEN = """() => {
         const md = c.model.type === 'markdown';
         const text = [...c.node.querySelectorAll('.jp-RenderedMarkdown :is(p, li, td, th, blockquote)')].filter(shown);
         const code = [...c.node.querySelectorAll('.cm-content, .jp-OutputArea-output pre')].filter(shown);
+        const clipped = [...c.node.querySelectorAll('.cm-scroller, .jp-OutputArea-output, .jp-RenderedMarkdown')]
+            .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1).length;
         let raw = '';
         if (md) {
             const copy = c.node.querySelector('.jp-RenderedMarkdown').cloneNode(true);
             copy.querySelectorAll('code, pre, mjx-container, mjx-assistive-mml').forEach(e => e.remove());
             raw = copy.textContent;
         }
-        const widgets = c.model.type !== 'code' ? [] : c.model.outputs.toJSON().map((out, j) => [out, c.outputArea.widgets[j]])
-            .filter(([out]) => out.data && out.data['%s'])
+        const outputs = c.model.type !== 'code' ? [] : c.model.outputs.toJSON();
+        const widgets = outputs.map((out, j) => [out, c.outputArea.widgets[j]])
+            .filter(([out]) => out.data && out.data['@MIME@'])
             .map(([, o]) => ({views: o ? o.node.querySelectorAll('.jupyter-widgets').length : 0,
                               text: o ? o.node.innerText.slice(0, 200) : ''}));
         return {index: i, top: r.top, bottom: r.bottom, left: r.left, right: r.right, markdown: md,
@@ -282,9 +291,9 @@ ON_SCREEN = """() => {
                 hasMath: md && c.model.sharedModel.getSource().includes('$'),
                 math: c.node.querySelectorAll('mjx-container').length, raw,
                 textPx: text.length ? Math.min(...text.map(px)) : null,
-                codePx: code.length ? Math.min(...code.map(px)) : null, widgets};
+                codePx: code.length ? Math.min(...code.map(px)) : null, widgets, clipped};
     });
-}""" % WIDGET_MIME
+}""".replace("@MIME@", WIDGET_MIME)
 
 
 def slide_problems(cells):
@@ -294,6 +303,8 @@ def slide_problems(cells):
         where = f"cell {c['index']} ({c['source'][:40]!r})"
         if c["top"] < -1 or c["bottom"] > HEIGHT + 1 or c["left"] < -1 or c["right"] > WIDTH + 1:
             problems.append(f"{where} outside {WIDTH}x{HEIGHT}: top {c['top']:.0f}, bottom {c['bottom']:.0f}")
+        if c["clipped"]:
+            problems.append(f"{where}: {c['clipped']} part(s) wider than the slide (they scroll sideways)")
         if c["textPx"] is not None and c["textPx"] < MIN_TEXT_PX:
             problems.append(f"{where}: text {c['textPx']} px < {MIN_TEXT_PX}")
         if c["codePx"] is not None and c["codePx"] < MIN_CODE_PX:

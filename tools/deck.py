@@ -122,9 +122,9 @@ def wait_until_ready(page, widgets):
                               && MathJax.Hub.queue.running === 0""", timeout=120_000)
     if widgets:
         page.wait_for_function(
-            f"document.querySelectorAll('.jupyter-widgets').length > 0 && "
-            f"document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length <= "
-            f"document.querySelectorAll('.jupyter-widgets:not(.jupyter-widgets .jupyter-widgets)').length",
+            "document.querySelectorAll('.jupyter-widgets').length > 0 && "
+            "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length <= "
+            "document.querySelectorAll('.jupyter-widgets:not(.jupyter-widgets .jupyter-widgets)').length",
             timeout=60_000)
 
 

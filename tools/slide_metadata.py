@@ -78,7 +78,8 @@ def main(argv=None):
         changes = normalize(nb)
         if changes:
             dirty = True
-            print(f"{path.name}: {len(changes)} change(s): " + "; ".join(changes[:5]) + (" ..." if len(changes) > 5 else ""))
+            more = " ..." if len(changes) > 5 else ""
+            print(f"{path.name}: {len(changes)} change(s): " + "; ".join(changes[:5]) + more)
             if not args.check:
                 nbformat.write(nb, path)
     if unknown and len(args.notebooks) > 1:
