@@ -325,15 +325,16 @@ def test_live_slideshow(ran):
     page.wait_for_function("document.body.dataset.jpDeckMode === 'presenting'", timeout=30_000)
     page.wait_for_timeout(500)
     active = "window.jupyterapp.shell.currentWidget.content.activeCellIndex"
-    visited, problems = [], []
+    visited, problems, shown = [], [], set()
     for _ in range(len(nb.cells) + 1):
         index = page.evaluate(active)
         visited.append(index)
         page.wait_for_timeout(150)  # let the step's layout settle
-        problems += [f"step {len(visited)}: {p}" for p in slide_problems(page.evaluate(ON_SCREEN))]
+        cells = page.evaluate(ON_SCREEN)
+        shown |= {c["index"] for c in cells}
+        problems += [f"step {len(visited)}: {p}" for p in slide_problems(cells)]
         for move in ("deck:down", "deck:forward"):
-            page.evaluate(f"window.jupyterapp.commands.execute('{move}')")
-            page.wait_for_timeout(50)
+            page.evaluate(f"() => window.jupyterapp.commands.execute('{move}')")  # resolves once it has moved
             if page.evaluate(active) != index:
                 break
         else:
@@ -341,6 +342,11 @@ def test_live_slideshow(ran):
     page.evaluate("window.jupyterapp.commands.execute('deck:stop')")
     slides = [i for i, c in enumerate(nb.cells) if c.metadata.get("slideshow", {}).get("slide_type") == "slide"]
     assert set(slides) <= set(visited), f"slides never reached: {sorted(set(slides) - set(visited))}"
+    types = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    hidden = {i for i, kind in enumerate(types) if kind in {"skip", "notes"}}
+    assert not shown & hidden, f"skip/notes cells on a slide: {sorted(shown & hidden)}"
+    missing = set(range(len(nb.cells))) - hidden - shown
+    assert not missing, f"cells never on screen: {sorted(missing)}"
     assert not problems, f"{len(problems)} problem(s) in the slideshow:\n" + "\n".join(problems)
     assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
 

@@ -16,6 +16,8 @@ idempotent: a second run changes nothing. What it does, keyed on cell ids and sl
    ``"-"`` cell off the slide altogether; nbconvert and RISE read a missing key as ``"-"``.
 3. ``SPLITS``: cells that open a new subslide so that no slide runs past 1280 x 720 at the presenting
    font size (measured in Chromium by tests/test_browser.py). Keyed on the cell id.
+4. ``WIDE_EQUATIONS``: display equations wider than the slide at the presenting size, broken in two
+   (Markdown source only; keyed on the cell id and the exact text, so it applies once and never guesses).
 """
 
 import argparse
@@ -43,6 +45,15 @@ SPLITS = {
 }
 
 
+#: Cell id -> (text, replacement) in a Markdown cell's source.
+WIDE_EQUATIONS = {
+    "aa246ac6": (  # 03, the worked example's forward pass: wider than the slide at 20 px
+        r"= (0.1192,\ 0.8808), \qquad \ell = -\log(1 - q)",
+        "= (0.1192,\\ 0.8808)$$\n\n$$\\ell = -\\log(1 - q)",
+    ),
+}
+
+
 def fonts_metadata():
     return {"styles": {"": {PRESENTING_SELECTOR: dict(PRESENTING)}}}
 
@@ -54,6 +65,10 @@ def normalize(nb):
         nb.metadata[FONTS_KEY] = fonts_metadata()
         changes.append("presenting font sizes")
     for cell in nb.cells:
+        old, new = WIDE_EQUATIONS.get(cell.get("id"), (None, None))
+        if cell.cell_type == "markdown" and old and old in cell.source:
+            cell.source = cell.source.replace(old, new)
+            changes.append(f"cell {cell.id}: equation broken in two")
         show = cell.metadata.setdefault("slideshow", {})
         if cell.get("id") in SPLITS and show.get("slide_type") != SPLITS[cell.id]:
             show["slide_type"] = SPLITS[cell.id]
