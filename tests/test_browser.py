@@ -10,8 +10,8 @@ each, one BLAS thread each), then each is checked:
   each explorer (and pressing its button, if it has one) changes the bytes of its picture;
 * the live slideshow (jupyterlab-slideshow, started with ``deck:start``): every slide, subslide and
   fragment in turn: the cells on screen lie inside the 1280 x 720 frame, their text is at least 20 px and
-  their code at least 18 px, nothing scrolls sideways, maths is typeset (no ``$$`` or ``\\frac`` left as
-  text) and widgets render;
+  their code at least 18 px, nothing scrolls sideways, maths is typeset (no ``$$``
+  or ``\\frac`` left as text) and widgets render;
 * the offline deck (tools/deck.py), opened from disk with every request blocked: no request leaves, maths
   typeset, the saved widgets drawn, one reveal.js slide per ``slide`` cell, speaker notes; a PDF handout.
 

@@ -35,7 +35,7 @@ PRESENTING = {
     "--jp-content-font-size1": "20px",  # Markdown text, lists, tables
     "--jp-code-font-size": "18px",  # code cells
     "--jp-content-font-size0": "20px",  # small text: table cells
-    "--jp-ui-font-size1": "20px",  # tables and widget labels (both use the UI font size)
+    "--jp-ui-font-size1": "20px",  # tables (they use the UI font size)
 }
 #: Cell id -> slide type, for cells that must start a new (sub)slide at the presenting font size.
 SPLITS = {
