@@ -5,9 +5,7 @@ top-level <section>, each ``subslide`` a nested one, ``fragment`` cells appear s
 ``notes`` become speaker notes and ``skip`` cells (set-up, plumbing) are left out.
 """
 
-import base64
 import re
-import struct
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,79 +13,21 @@ import nbformat
 import pytest
 from nbconvert import SlidesExporter
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SERIES = ["01_data", "02_forward", "03_backward", "04_training", "05_evaluation"]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 NEW_SLIDE = {"slide", "subslide"}
 
-# What fits on a 1280 x 720 projector. The heights below (pixels) were fitted by least squares to the
-# measured heights of all 131 slides of the series, exported with the command in the README and rendered
-# in headless Chromium at 1280 x 720 (residual spread about 40 px); a slide whose content ran past about
-# 710 px was cut off at the bottom.
-SCREEN_HEIGHT = 700  # the budget for the estimate (its error is about 40 px either way)
+# What fits on a 1280 x 720 projector at the presenting font sizes (text 20 px, code 18 px; see
+# tools/slide_metadata.py). Whether each slide fits is measured in Chromium by tests/test_browser.py; these
+# limits are the quick checks that need no browser.
 MAX_CODE_LINES = 12  # lines of one code cell on a slide
-MAX_LINE_CHARS = 99  # characters of one line of code (measured: 100 scroll sideways at 1280 px)
-MARKDOWN_LINE = 28  # height of a line of Markdown text
-HEADING_LINE = 92  # height of a heading, with its margins
-EQUATION = 79  # height of a display equation
-CODE_LINE = 23  # height of a line of code
-OUTPUT_LINE = 30  # height of a line of printed output
-IMAGE_SCALE = 1.2  # a figure's height on the slide per pixel of its PNG
-CELL_GAP = 26  # padding around each cell
-WIDGET = 400  # a widget's height when rendered (a widget needs a slide to itself)
-MAX_OUTPUT_LINES = 12  # printed lines shown on a slide before it scrolls
+MAX_LINE_CHARS = 99  # characters of one line of code (at 18 px, 99 fit in the slide's width)
 
 
 def slide_type(cell):
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
-
-
-def png_height(data):
-    """Height in pixels of a base64 PNG (read from its header)."""
-    raw = base64.b64decode(data)
-    return struct.unpack(">I", raw[20:24])[0]
-
-
-def cell_height(cell):
-    """A rough height on screen, in pixels, of one cell with its outputs (see the constants above)."""
-    height = CELL_GAP
-    if cell.cell_type == "markdown":
-        in_math = False
-        for line in cell.source.splitlines():
-            if line.strip().startswith("$$"):
-                in_math = not in_math if line.strip() == "$$" else in_math
-                height += EQUATION
-            elif in_math:
-                continue
-            elif line.startswith("#"):
-                height += HEADING_LINE
-            elif line.strip():
-                height += MARKDOWN_LINE * (1 + len(line) // 110)
-        return height
-    height += CODE_LINE * len(cell.source.splitlines())
-    for out in cell.get("outputs", []):
-        data = out.get("data", {})
-        if "image/png" in data:
-            height += IMAGE_SCALE * png_height(data["image/png"])
-        elif "application/vnd.jupyter.widget-view+json" in data:
-            height += WIDGET
-        elif "text" in out or "text/plain" in data:
-            text = out.get("text", data.get("text/plain", ""))
-            height += OUTPUT_LINE * min(len(text.splitlines()), MAX_OUTPUT_LINES)
-    return height
-
-
-def slides_of(nb):
-    """Group the shown cells into (sub)slides: lists of cells, each starting at a slide/subslide cell."""
-    groups = []
-    for cell in nb.cells:
-        kind = slide_type(cell)
-        if kind in {"skip", "notes"}:
-            continue
-        if kind in NEW_SLIDE or not groups:
-            groups.append([])
-        groups[-1].append(cell)
-    return groups
 
 
 class DeckParser(HTMLParser):
@@ -183,11 +123,13 @@ def test_code_cells_fit_on_a_slide(notebook):
     assert not problems, "code cells too big for a slide:\n" + "\n".join(problems)
 
 
-def test_no_slide_overflows_the_screen(notebook):
-    problems = []
-    for group in slides_of(notebook):
-        height = sum(cell_height(c) for c in group)
-        first = group[0].source.splitlines()[0] if group[0].source else "(empty)"
-        if height > SCREEN_HEIGHT:
-            problems.append(f"'{first[:60]}' is about {height:.0f} px tall")
-    assert not problems, f"slides taller than {SCREEN_HEIGHT} px (split them):\n" + "\n".join(problems)
+def test_slide_metadata_is_normalized():
+    """tools/slide_metadata.py has been run: presenting font sizes, no '-' slide types, the measured splits."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("slide_metadata", ROOT / "tools" / "slide_metadata.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    stale = {p.stem: tool.normalize(nbformat.read(p, as_version=4)) for p in NOTEBOOKS}
+    stale = {name: changes for name, changes in stale.items() if changes}
+    assert not stale, f"run `.venv/bin/python tools/slide_metadata.py`: {stale}"

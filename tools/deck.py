@@ -1,0 +1,183 @@
+"""Export the notebooks to reveal.js decks that open from disk with no network, plus a PDF handout of each.
+
+Usage, from the repository root::
+
+    .venv/bin/python tools/deck.py            # writes slides/ (ignored by git)
+    .venv/bin/python tools/deck.py OUT_DIR [notebooks/02_forward.ipynb ...]
+
+OUT_DIR gets one ``NN_name.slides.html`` per notebook (its stored outputs and saved widget state, the
+speaker notes behind ``S``), a ``NN_name.pdf`` handout (one page per slide) when Chromium is at
+/usr/bin/chromium, and ``lib/`` with every script the decks load, copied from installed packages:
+
+* ``lib/reveal.js``: reveal.js 5, from the pip package ``sphinx-revealjs`` (it ships reveal.js for Sphinx);
+* ``lib/mathjax``: MathJax 2.7, from the pip package ``jupyter-server-mathjax`` (the MathJax that
+  nbconvert's templates are written for);
+* ``lib/html-manager``: the widget manager for saved widget state, ``@jupyter-widgets/html-manager``
+  (``dist/embed.js``). No pip package ships it: it is fetched once from the npm registry (the only
+  network access, at build time), checked against the registry's SHA-512, and kept in
+  ``~/.cache/mnist-from-scratch/``.
+
+The template (tools/offline_reveal/) is nbconvert's reveal template with those local scripts and no
+jQuery, require.js or mermaid.
+"""
+
+import argparse
+import base64
+import hashlib
+import io
+import shutil
+import sys
+import tarfile
+import urllib.request
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = Path(__file__).resolve().parent
+HTML_MANAGER = "1.0.15"  # @jupyter-widgets/html-manager for ipywidgets 8
+HTML_MANAGER_URL = f"https://registry.npmjs.org/@jupyter-widgets/html-manager/-/html-manager-{HTML_MANAGER}.tgz"
+HTML_MANAGER_SHA512 = "5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA=="
+CACHE = Path.home() / ".cache" / "mnist-from-scratch"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTH, HEIGHT = 1280, 720
+
+
+def html_manager_tarball():
+    """The html-manager package from the npm registry (cached), checked against its SHA-512."""
+    path = CACHE / f"html-manager-{HTML_MANAGER}.tgz"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        print(f"fetching {HTML_MANAGER_URL} (once; kept in {CACHE})")
+        with urllib.request.urlopen(HTML_MANAGER_URL, timeout=120) as response:
+            data = response.read()
+        path.write_bytes(data)
+    data = path.read_bytes()
+    digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
+    if digest != HTML_MANAGER_SHA512:
+        path.unlink()
+        raise RuntimeError(f"{path.name}: SHA-512 {digest} is not the npm registry's {HTML_MANAGER_SHA512}; "
+                           "deleted it, run again to fetch a fresh copy.")
+    return data
+
+
+def copy_libraries(out):
+    """Copy reveal.js, MathJax and the widget manager into ``out/lib``."""
+    import jupyter_server_mathjax
+    import sphinx_revealjs
+
+    lib = out / "lib"
+    reveal = Path(sphinx_revealjs.__file__).parent / "_static" / "revealjs"
+    mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    for source, name in [(reveal, "reveal.js"), (mathjax, "mathjax")]:
+        if not (lib / name).exists():
+            shutil.copytree(source, lib / name, ignore=shutil.ignore_patterns("*.map", "__pycache__"))
+    manager = lib / "html-manager"
+    if not (manager / "embed.js").exists():
+        manager.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(html_manager_tarball()), mode="r:gz") as tar:
+            for member in tar.getmembers():
+                name = member.name.removeprefix("package/")
+                keep = name.startswith("dist/") and "/" not in name[5:] and not name.endswith((".map", "amd.js"))
+                if member.isfile() and (keep or name == "LICENSE"):
+                    (manager / Path(name).name).write_bytes(tar.extractfile(member).read())
+    return lib
+
+
+def export(notebook, out):
+    """Write ``out/<name>.slides.html`` for one notebook; return its path."""
+    exporter = SlidesExporter(template_file=str(TEMPLATES / "offline_reveal" / "offline.html.j2"),
+                              reveal_url_prefix="lib/reveal.js", reveal_theme="white", reveal_width=str(WIDTH),
+                              reveal_height=str(HEIGHT), reveal_scroll=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4),
+                                          resources={"metadata": {"name": notebook.stem}})
+    path = out / f"{notebook.stem}.slides.html"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def offline_page(browser, allowed=("file://", "data:", "blob:")):
+    """A 1280 x 720 page that may load files only; other requests are aborted and listed in ``page.blocked``."""
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    page.blocked = []
+
+    def route(request_route):
+        if request_route.request.url.startswith(allowed):
+            request_route.continue_()
+        else:
+            page.blocked.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return page
+
+
+def wait_until_ready(page, widgets):
+    """Wait until reveal.js is ready, MathJax has typeset and (if any) the saved widgets are drawn."""
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=60_000)
+    page.wait_for_function("""() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0
+                              && MathJax.Hub.queue.running === 0""", timeout=120_000)
+    if widgets:
+        page.wait_for_function(
+            "document.querySelectorAll('.jupyter-widgets').length > 0 && "
+            "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length <= "
+            "document.querySelectorAll('.jupyter-widgets:not(.jupyter-widgets .jupyter-widgets)').length",
+            timeout=60_000)
+
+
+def print_handout(browser, deck, widgets):
+    """Print one deck to a PDF next to it (reveal.js's print-pdf layout, one page per slide); return its path."""
+    page = offline_page(browser)
+    try:
+        page.goto(deck.resolve().as_uri() + "?print-pdf")
+        wait_until_ready(page, widgets)
+        pdf = deck.with_name(deck.name.replace(".slides.html", ".pdf"))
+        page.pdf(path=str(pdf), width=f"{WIDTH}px", height=f"{HEIGHT}px", print_background=True)
+        if page.blocked:
+            raise RuntimeError(f"{deck.name} asked the network for {page.blocked}")
+        return pdf
+    finally:
+        page.close()
+
+
+def handouts(decks):
+    """A PDF handout of each (deck, has widgets), printed by Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            for deck, widgets in decks:
+                print(f"wrote {print_handout(browser, deck, widgets)}")
+        finally:
+            browser.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "slides", help="output folder (default: slides/)")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    copy_libraries(args.out)
+    decks = []
+    for notebook in args.notebooks:
+        deck = export(notebook, args.out)
+        decks.append((deck, "widgets" in nbformat.read(notebook, as_version=4).metadata))
+        print(f"wrote {deck}")
+    if args.no_pdf:
+        return 0
+    if not CHROMIUM.exists():
+        print(f"no Chromium at {CHROMIUM}: no PDF handouts (apt-get update && apt-get install -y chromium)")
+        return 0
+    handouts(decks)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

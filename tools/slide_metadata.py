@@ -1,0 +1,106 @@
+"""Make the notebooks' slide metadata what the live slideshow (jupyterlab-slideshow) needs. Re-runnable.
+
+Usage, from the repository root (after any edit that adds cells or changes slide types)::
+
+    .venv/bin/python tools/slide_metadata.py          # rewrite notebooks/*.ipynb in place
+    .venv/bin/python tools/slide_metadata.py --check  # exit 1 and list what it would change
+
+It changes metadata only (never sources or outputs), so the notebooks need no re-execution, and it is
+idempotent: a second run changes nothing. What it does, keyed on cell ids and slide types, not positions:
+
+1. Notebook level: the presenting font sizes (``PRESENTING``), stored where jupyterlab-slideshow's font
+   manager (``@deathbeds/jupyterlab-fonts``) reads them, scoped to presenting mode, so the notebook
+   view in JupyterLab, GitHub and nbviewer keeps its usual sizes.
+2. Cells whose ``slide_type`` is ``"-"`` ("shown with the slide before it") lose that key:
+   jupyterlab-slideshow 0.3.4 understands that meaning only as a missing (null) slide type and leaves a
+   ``"-"`` cell off the slide altogether; nbconvert and RISE read a missing key as ``"-"``.
+3. ``SPLITS``: cells that open a new subslide so that no slide runs past 1280 x 720 at the presenting
+   font size (measured in Chromium by tests/test_browser.py). Keyed on the cell id.
+4. ``WIDE_EQUATIONS``: display equations wider than the slide at the presenting size, broken in two
+   (Markdown source only; keyed on the cell id and the exact text, so it applies once and never guesses).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+FONTS_KEY = "@deathbeds/jupyterlab-fonts"
+PRESENTING_SELECTOR = "body[data-jp-deck-mode='presenting'] &"
+#: Presenting font sizes: text >= 20 px and code >= 18 px tall on a 1280 x 720 screen (1/36 and 1/40 of
+#: its height; JupyterLab's defaults are 14 px and 13 px, 1/51 and 1/55).
+PRESENTING = {
+    "--jp-content-font-size1": "20px",  # Markdown text, lists, tables
+    "--jp-code-font-size": "18px",  # code cells
+    "--jp-content-font-size0": "20px",  # small text: table cells
+    "--jp-ui-font-size1": "20px",  # tables (they use the UI font size)
+}
+#: Cell id -> slide type, for cells that must start a new (sub)slide at the presenting font size.
+SPLITS = {
+    "4f81448f": "subslide",  # 02: the forward stepper (630 px tall) on a subslide of its own
+    "6261e859": "subslide",  # 05: the prediction browser (580 px)
+    "97b2a417": "subslide",  # 06: gradient_descent's loop as it runs (530 px of printed source)
+}
+
+
+#: Cell id -> (text, replacement) in a Markdown cell's source.
+WIDE_EQUATIONS = {
+    "aa246ac6": (  # 03, the worked example's forward pass: wider than the slide at 20 px
+        r"= (0.1192,\ 0.8808), \qquad \ell = -\log(1 - q)",
+        "= (0.1192,\\ 0.8808)$$\n\n$$\\ell = -\\log(1 - q)",
+    ),
+}
+
+
+def fonts_metadata():
+    return {"styles": {"": {PRESENTING_SELECTOR: dict(PRESENTING)}}}
+
+
+def normalize(nb):
+    """Apply the rules above to a notebook node in place; return a list of what changed."""
+    changes = []
+    if nb.metadata.get(FONTS_KEY) != fonts_metadata():
+        nb.metadata[FONTS_KEY] = fonts_metadata()
+        changes.append("presenting font sizes")
+    for cell in nb.cells:
+        old, new = WIDE_EQUATIONS.get(cell.get("id"), (None, None))
+        if cell.cell_type == "markdown" and old and old in cell.source:
+            cell.source = cell.source.replace(old, new)
+            changes.append(f"cell {cell.id}: equation broken in two")
+        show = cell.metadata.setdefault("slideshow", {})
+        if cell.get("id") in SPLITS and show.get("slide_type") != SPLITS[cell.id]:
+            show["slide_type"] = SPLITS[cell.id]
+            changes.append(f"cell {cell.id}: {SPLITS[cell.id]}")
+        if show.get("slide_type") == "-":
+            del show["slide_type"]
+            changes.append(f"cell {cell.id}: '-' -> no slide type")
+    return changes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook needs changes")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    args = parser.parse_args(argv)
+    unknown = set(SPLITS)
+    dirty = False
+    for path in args.notebooks:
+        nb = nbformat.read(path, as_version=4)
+        unknown -= {c.get("id") for c in nb.cells}
+        changes = normalize(nb)
+        if changes:
+            dirty = True
+            more = " ..." if len(changes) > 5 else ""
+            print(f"{path.name}: {len(changes)} change(s): " + "; ".join(changes[:5]) + more)
+            if not args.check:
+                nbformat.write(nb, path)
+    if unknown and len(args.notebooks) > 1:
+        print(f"warning: SPLITS names cell ids found in no notebook: {sorted(unknown)}", file=sys.stderr)
+    return 1 if (dirty and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
