@@ -115,21 +115,30 @@ def browser():
         chromium.close()
 
 
+def _deck_tool():
+    """tools/deck.py as a module (tools/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deck_tool", REPO / "tools" / "deck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DECK = _deck_tool()
+
+
 def new_page(browser, allowed=("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
     """A 1280 x 720 page whose requests to anything but ``allowed`` are blocked and listed in ``page.blocked``."""
-    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-    page.blocked, page.errors = [], []
+    return DECK.blocking_page(browser, allowed)
 
-    def route(request_route):
-        if request_route.request.url.startswith(allowed):
-            request_route.continue_()
-        else:
-            page.blocked.append(request_route.request.url)
-            request_route.abort()
 
-    page.route("**/*", route)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
+def screenshot(page, name):
+    """Save what is on screen as $SLIDE_SCREENSHOTS/<name>.png when that variable names a folder (to look at)."""
+    folder = os.environ.get("SLIDE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,9 +326,10 @@ def slide_problems(cells):
     return problems
 
 
-def test_live_slideshow(ran):
+def test_live_slideshow(ran, request):
     """Walk every slide and fragment with Space's moves (down, else forward), checking each step."""
     page, nb = ran
+    name = request.node.callspec.id
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
     page.evaluate("window.jupyterapp.commands.execute('deck:start')")
     page.wait_for_function("document.body.dataset.jpDeckMode === 'presenting'", timeout=30_000)
@@ -331,6 +341,7 @@ def test_live_slideshow(ran):
         visited.append(index)
         page.wait_for_timeout(150)  # let the step's layout settle
         cells = page.evaluate(ON_SCREEN)
+        screenshot(page, f"live_{name}_{len(visited):03d}")
         shown |= {c["index"] for c in cells}
         problems += [f"step {len(visited)}: {p}" for p in slide_problems(cells)]
         for move in ("deck:down", "deck:forward"):
@@ -356,19 +367,10 @@ def test_live_slideshow(ran):
 # The offline deck (tools/deck.py), opened from disk with every other request blocked
 
 
-def _deck_tool():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("deck_tool", REPO / "tools" / "deck.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def decks(tmp_path_factory):
     """Every notebook exported by tools/deck.py (no PDFs): (the tool, the output folder)."""
-    tool, out = _deck_tool(), tmp_path_factory.mktemp("decks")
+    tool, out = DECK, tmp_path_factory.mktemp("decks")
     assert tool.main([str(out), *map(str, NOTEBOOKS), "--no-pdf"]) == 0
     return tool, out
 
@@ -382,6 +384,54 @@ OFFLINE = """() => {
             notes: document.querySelectorAll('aside.notes').length, math: document.querySelectorAll('.MathJax').length,
             text: slides.innerText, views, rendered};
 }"""
+
+
+DECK_STEP = """() => {
+    const slide = Reveal.getCurrentSlide(), scale = Reveal.getScale();
+    const shown = el => { const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+        return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.opacity !== '0'; };
+    const px = el => parseFloat(getComputedStyle(el).fontSize) * scale;  // as drawn, after reveal.js's scaling
+    const text = [...slide.querySelectorAll('.jp-RenderedMarkdown :is(p, li, td, th, blockquote)')].filter(shown);
+    const code = [...slide.querySelectorAll('.jp-InputArea pre, .jp-OutputArea-output pre')].filter(shown);
+    const outside = [...slide.querySelectorAll('.jp-Cell, img, pre, .jupyter-widgets')].filter(shown)
+        .map(el => el.getBoundingClientRect())
+        .filter(r => r.top < -1 || r.left < -1 || r.bottom > @HEIGHT@ + 1 || r.right > @WIDTH@ + 1)
+        .map(r => `${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)}`);
+    const copy = slide.cloneNode(true);
+    copy.querySelectorAll('pre, code, script, .MathJax, .MathJax_Preview, .MJX_Assistive_MathML')
+        .forEach(e => e.remove());
+    return {where: JSON.stringify(Reveal.getIndices()), outside,
+            textPx: text.length ? Math.min(...text.map(px)) : null,
+            codePx: code.length ? Math.min(...code.map(px)) : null,
+            wide: [...slide.querySelectorAll('pre')].filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1).length,
+            raw: copy.textContent.includes('$$') || copy.textContent.includes('\\frac'),
+            last: Reveal.isLastSlide() && !Reveal.availableFragments().next};
+}""".replace("@WIDTH@", str(WIDTH)).replace("@HEIGHT@", str(HEIGHT))
+MATHJAX_IDLE = "MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"
+
+
+def walk_deck(page, name):
+    """Step through every slide, subslide and fragment of an open deck (no transitions): the problems found."""
+    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'}); Reveal.slide(0, 0, -1)")
+    problems = []
+    for step in range(1000):
+        page.wait_for_function(MATHJAX_IDLE, timeout=30_000)  # slidechanged re-typesets the slide
+        s = page.evaluate(DECK_STEP)
+        screenshot(page, f"deck_{name}_{step:03d}")
+        where = f"step {step} {s['where']}"
+        problems += [f"{where}: outside {WIDTH}x{HEIGHT}: {box}" for box in s["outside"]]
+        if s["textPx"] is not None and s["textPx"] < MIN_TEXT_PX:
+            problems.append(f"{where}: text {s['textPx']:.1f} px < {MIN_TEXT_PX}")
+        if s["codePx"] is not None and s["codePx"] < MIN_CODE_PX:
+            problems.append(f"{where}: code {s['codePx']:.1f} px < {MIN_CODE_PX}")
+        if s["wide"]:
+            problems.append(f"{where}: {s['wide']} code block(s) wider than the slide")
+        if s["raw"]:
+            problems.append(f"{where}: maths not typeset")
+        if s["last"]:
+            return problems
+        page.evaluate("Reveal.next()")
+    return problems + ["more than 1000 steps: the walk did not reach the end"]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -400,6 +450,9 @@ def test_offline_deck(notebook, decks, browser):
         assert deck["rendered"] == deck["views"], f"{deck['rendered']} of {deck['views']} saved widgets drawn"
         assert "Error displaying widget" not in deck["text"]
         assert deck["notesPlugin"] and deck["notes"] >= ("notes" in types), "speaker notes missing"
+        problems = walk_deck(page, notebook.stem)
+        assert not problems, f"{len(problems)} problem(s) in the deck:\n" + "\n".join(problems)
+        assert not page.blocked, f"the deck asked the network for {page.blocked}"
         assert not page.errors, page.errors
     finally:
         page.close()

@@ -99,10 +99,14 @@ def export(notebook, out):
     return path
 
 
-def offline_page(browser, allowed=("file://", "data:", "blob:")):
-    """A 1280 x 720 page that may load files only; other requests are aborted and listed in ``page.blocked``."""
+def blocking_page(browser, allowed=("file://", "data:", "blob:")):
+    """A 1280 x 720 page that may load only URLs starting with ``allowed`` (by default: files).
+
+    Other requests are aborted and listed in ``page.blocked``; uncaught page errors go to ``page.errors``.
+    tests/test_browser.py opens its pages with it too.
+    """
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-    page.blocked = []
+    page.blocked, page.errors = [], []
 
     def route(request_route):
         if request_route.request.url.startswith(allowed):
@@ -112,6 +116,7 @@ def offline_page(browser, allowed=("file://", "data:", "blob:")):
             request_route.abort()
 
     page.route("**/*", route)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
     return page
 
 
@@ -130,7 +135,7 @@ def wait_until_ready(page, widgets):
 
 def print_handout(browser, deck, widgets):
     """Print one deck to a PDF next to it (reveal.js's print-pdf layout, one page per slide); return its path."""
-    page = offline_page(browser)
+    page = blocking_page(browser)
     try:
         page.goto(deck.resolve().as_uri() + "?print-pdf")
         wait_until_ready(page, widgets)
