@@ -134,7 +134,8 @@ def prediction_browser(X, y, params, index=0, only_mistakes=False):
     everything = np.arange(m)
     slider = w.IntSlider(value=0, min=0, max=m - 1, description="position", continuous_update=False)
     index_box = w.BoundedIntText(value=0, min=0, max=m - 1, description="image", layout=w.Layout(width="170px"))
-    toggle = w.Checkbox(value=False, description=f"only mistakes ({wrong.size})", disabled=wrong.size == 0)
+    toggle = w.Checkbox(value=False, description=f"only mistakes ({wrong.size})", disabled=wrong.size == 0,
+                        indent=False)  # no blank label column before the box: room for the text on a slide
     text, picture = w.HTML(), w.Image(format="png")
     box = _explorer([w.HBox([slider, index_box, toggle]), text, picture], slider=slider, index_box=index_box,
                     only_mistakes=toggle, text=text, picture=picture, mistakes=wrong, candidates=everything)

@@ -9,11 +9,14 @@ each, one BLAS thread each), then each is checked:
   widget (no "Error displaying widget", no text repr such as ``VBox(children=...``); moving a slider of
   each explorer (and pressing its button, if it has one) changes the bytes of its picture;
 * the live slideshow (jupyterlab-slideshow, started with ``deck:start``): every slide, subslide and
-  fragment in turn: the cells on screen lie inside the 1280 x 720 frame, their text is at least 20 px and
-  their code at least 18 px, nothing scrolls sideways, maths is typeset (no ``$$``
-  or ``\\frac`` left as text) and widgets render;
+  fragment in turn: the cells on screen lie inside the 1280 x 720 frame, their text is at least 20 px,
+  their code and the explorers' labels, readouts, buttons and messages at least 18 px, nothing scrolls
+  sideways, maths is typeset (no ``$$`` or ``\\frac`` left as text) and widgets render;
 * the offline deck (tools/deck.py), opened from disk with every request blocked: no request leaves, maths
-  typeset, the saved widgets drawn, one reveal.js slide per ``slide`` cell, speaker notes; a PDF handout.
+  typeset, the saved widgets drawn, one reveal.js slide per ``slide`` cell, speaker notes; then every
+  step of it, as drawn: inside the frame, with the sizes above; a PDF handout.
+
+Set SLIDE_SCREENSHOTS to a folder to keep a screenshot of every step of both slideshows (to look at).
 
 Needs Chromium at /usr/bin/chromium (``apt-get update && apt-get install -y chromium``); Playwright never
 downloads a browser here. Without Chromium these tests are skipped, saying so.
@@ -41,6 +44,8 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WIDTH, HEIGHT = 1280, 720  # the projector
 MIN_TEXT_PX, MIN_CODE_PX = 20, 18
+MIN_WIDGET_PX = 18  # an explorer's labels, readouts, buttons and messages
+WIDGET_TEXT = ".jupyter-widgets :is(.widget-label, .widget-readout, .widget-html-content, .jupyter-button)"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 RUN_TIMEOUT_MS = 900_000  # all notebooks run at once on 2 shared cores
 
@@ -282,6 +287,7 @@ ON_SCREEN = """() => {
         const md = c.model.type === 'markdown';
         const text = [...c.node.querySelectorAll('.jp-RenderedMarkdown :is(p, li, td, th, blockquote)')].filter(shown);
         const code = [...c.node.querySelectorAll('.cm-content, .jp-OutputArea-output pre')].filter(shown);
+        const ui = [...c.node.querySelectorAll('@WIDGET_TEXT@')].filter(shown);
         const clipped = [...c.node.querySelectorAll('.cm-scroller, .jp-OutputArea-output, .jp-RenderedMarkdown')]
             .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1).length;
         let raw = '';
@@ -300,9 +306,10 @@ ON_SCREEN = """() => {
                 hasMath: md && c.model.sharedModel.getSource().includes('$'),
                 math: c.node.querySelectorAll('mjx-container').length, raw,
                 textPx: text.length ? Math.min(...text.map(px)) : null,
-                codePx: code.length ? Math.min(...code.map(px)) : null, widgets, clipped};
+                codePx: code.length ? Math.min(...code.map(px)) : null,
+                widgetPx: ui.length ? Math.min(...ui.map(px)) : null, widgets, clipped};
     });
-}""".replace("@MIME@", WIDGET_MIME)
+}""".replace("@MIME@", WIDGET_MIME).replace("@WIDGET_TEXT@", WIDGET_TEXT)
 
 
 def slide_problems(cells):
@@ -318,6 +325,8 @@ def slide_problems(cells):
             problems.append(f"{where}: text {c['textPx']} px < {MIN_TEXT_PX}")
         if c["codePx"] is not None and c["codePx"] < MIN_CODE_PX:
             problems.append(f"{where}: code {c['codePx']} px < {MIN_CODE_PX}")
+        if c["widgetPx"] is not None and c["widgetPx"] < MIN_WIDGET_PX:
+            problems.append(f"{where}: widget text {c['widgetPx']} px < {MIN_WIDGET_PX}")
         if c["hasMath"] and (c["math"] == 0 or "$$" in c["raw"] or "\\frac" in c["raw"]):
             problems.append(f"{where}: maths not typeset")
         for w in c["widgets"]:
@@ -393,6 +402,7 @@ DECK_STEP = """() => {
     const px = el => parseFloat(getComputedStyle(el).fontSize) * scale;  // as drawn, after reveal.js's scaling
     const text = [...slide.querySelectorAll('.jp-RenderedMarkdown :is(p, li, td, th, blockquote)')].filter(shown);
     const code = [...slide.querySelectorAll('.jp-InputArea pre, .jp-OutputArea-output pre')].filter(shown);
+    const ui = [...slide.querySelectorAll('@WIDGET_TEXT@')].filter(shown);
     const outside = [...slide.querySelectorAll('.jp-Cell, img, pre, .jupyter-widgets')].filter(shown)
         .map(el => el.getBoundingClientRect())
         .filter(r => r.top < -1 || r.left < -1 || r.bottom > @HEIGHT@ + 1 || r.right > @WIDTH@ + 1)
@@ -403,10 +413,11 @@ DECK_STEP = """() => {
     return {where: JSON.stringify(Reveal.getIndices()), outside,
             textPx: text.length ? Math.min(...text.map(px)) : null,
             codePx: code.length ? Math.min(...code.map(px)) : null,
+            widgetPx: ui.length ? Math.min(...ui.map(px)) : null,
             wide: [...slide.querySelectorAll('pre')].filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1).length,
             raw: copy.textContent.includes('$$') || copy.textContent.includes('\\frac'),
             last: Reveal.isLastSlide() && !Reveal.availableFragments().next};
-}""".replace("@WIDTH@", str(WIDTH)).replace("@HEIGHT@", str(HEIGHT))
+}""".replace("@WIDTH@", str(WIDTH)).replace("@HEIGHT@", str(HEIGHT)).replace("@WIDGET_TEXT@", WIDGET_TEXT)
 MATHJAX_IDLE = "MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"
 
 
@@ -424,6 +435,8 @@ def walk_deck(page, name):
             problems.append(f"{where}: text {s['textPx']:.1f} px < {MIN_TEXT_PX}")
         if s["codePx"] is not None and s["codePx"] < MIN_CODE_PX:
             problems.append(f"{where}: code {s['codePx']:.1f} px < {MIN_CODE_PX}")
+        if s["widgetPx"] is not None and s["widgetPx"] < MIN_WIDGET_PX:
+            problems.append(f"{where}: widget text {s['widgetPx']:.1f} px < {MIN_WIDGET_PX}")
         if s["wide"]:
             problems.append(f"{where}: {s['wide']} code block(s) wider than the slide")
         if s["raw"]:

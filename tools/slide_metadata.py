@@ -18,6 +18,8 @@ idempotent: a second run changes nothing. What it does, keyed on cell ids and sl
    font size (measured in Chromium by tests/test_browser.py). Keyed on the cell id.
 4. ``WIDE_EQUATIONS``: display equations wider than the slide at the presenting size, broken in two
    (Markdown source only; keyed on the cell id and the exact text, so it applies once and never guesses).
+5. The notebook-level ``rise`` metadata (RISE's frame size) goes: the series no longer uses RISE
+   (jupyterlab-rise 0.43 loses ipywidgets 8, rise#119) and tools/deck.py sets the deck's frame itself.
 """
 
 import argparse
@@ -36,7 +38,13 @@ PRESENTING = {
     "--jp-code-font-size": "18px",  # code cells
     "--jp-content-font-size0": "20px",  # small text: table cells
     "--jp-ui-font-size1": "20px",  # tables (they use the UI font size)
+    "--jp-widgets-font-size": "18px",  # the explorers' labels, readouts, buttons and messages
+    "--jp-widgets-inline-height": "36px",  # a control row tall enough for 18 px
+    "--jp-widgets-inline-label-width": "110px",  # room for "iterations" at 18 px
 }
+#: An explorer's picture shrinks (keeping its shape) to leave room on its slide for its code, controls and
+#: message at the presenting sizes.
+PRESENTING_PICTURE = {"max-height": "440px", "width": "auto", "object-fit": "contain"}
 #: Cell id -> slide type, for cells that must start a new (sub)slide at the presenting font size.
 SPLITS = {
     "4f81448f": "subslide",  # 02: the forward stepper (630 px tall) on a subslide of its own
@@ -55,7 +63,8 @@ WIDE_EQUATIONS = {
 
 
 def fonts_metadata():
-    return {"styles": {"": {PRESENTING_SELECTOR: dict(PRESENTING)}}}
+    return {"styles": {"": {PRESENTING_SELECTOR: dict(PRESENTING),
+                            PRESENTING_SELECTOR + " .widget-image": dict(PRESENTING_PICTURE)}}}
 
 
 def normalize(nb):
@@ -64,6 +73,8 @@ def normalize(nb):
     if nb.metadata.get(FONTS_KEY) != fonts_metadata():
         nb.metadata[FONTS_KEY] = fonts_metadata()
         changes.append("presenting font sizes")
+    if nb.metadata.pop("rise", None) is not None:
+        changes.append("RISE metadata removed")
     for cell in nb.cells:
         old, new = WIDE_EQUATIONS.get(cell.get("id"), (None, None))
         if cell.cell_type == "markdown" and old and old in cell.source:
