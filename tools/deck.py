@@ -18,7 +18,9 @@ speaker notes behind ``S``), a ``NN_name.pdf`` handout (one page per slide) when
   ``~/.cache/mnist-from-scratch/``.
 
 The template (tools/offline_reveal/) is nbconvert's reveal template with those local scripts and no
-jQuery, require.js or mermaid.
+jQuery, require.js or mermaid, and the live slideshow's presenting sizes as drawn in the 1280 x 720 frame
+(text 20 px; code and the explorers' labels, readouts and buttons 18 px); every slide is laid out at load,
+so MathJax typesets once. tests/test_browser.py walks every step of every deck to check that it fits.
 """
 
 import argparse
