@@ -43,7 +43,8 @@ class Progress:
             import ipywidgets as widgets
             from IPython.display import display
 
-            self.bar = widgets.IntProgress(value=0, min=0, max=self.total, description=description)
+            self.bar = widgets.IntProgress(value=0, min=0, max=self.total, description=description,
+                                          style={"description_width": "initial"})  # the whole name
             self.label = widgets.HTML(value="")
             self.box = widgets.HBox([self.bar, self.label])
             display(self.box)

@@ -212,7 +212,7 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
                                            rng=np.random.default_rng(seed), X_dev=X_dev, y_dev=y_dev,
                                            record_every=record_every, progress="off")
     except TrainingDiverged as err:
-        message = (f"alpha = {alpha:g}: training DIVERGED: the parameters became NaN or inf at iteration "
+        message = (f"alpha = {alpha:.3g}: training DIVERGED: the parameters became NaN or inf at iteration "
                    f"{err.iteration}. The learning rate is far too large; try alpha between 0.1 and 1.")
         result.update(status="diverged", diverged=True, failed=True, diverged_at=err.iteration, message=message,
                       history=err.history, params=err.params, dead_units=None)
@@ -227,12 +227,12 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
             why = f"{died}: alpha is too large. Try alpha between 0.1 and 1."
         else:
             why = "the steps are too small or too few: raise alpha or the number of iterations."
-        message = (f"alpha = {alpha:g}: training FAILED: after {iterations} iterations the train accuracy "
+        message = (f"alpha = {alpha:.3g}: training FAILED: after {iterations} iterations the train accuracy "
                    f"({train_acc:.1%}) is still near chance ({CHANCE:.0%}); {why}")
         result.update(status="chance", failed=True, message=message)
     else:
         dev = "" if dev_acc is None else f", dev accuracy {dev_acc:.1%}"
-        message = f"alpha = {alpha:g}, {iterations} iterations: train accuracy {train_acc:.1%}{dev}."
+        message = f"alpha = {alpha:.3g}, {iterations} iterations: train accuracy {train_acc:.1%}{dev}."
         if dead:
             message += f" Beware: {died}."
         result.update(status="ok", message=message)
@@ -253,7 +253,7 @@ def draw_training(run=None):
     else:
         verdict = {"ok": "trained", "chance": "FAILED: accuracy near chance",
                    "diverged": f"DIVERGED at iteration {run['diverged_at']}"}[run["status"]]
-        ax.set_title(f"alpha = {run['alpha']:g}, {run['iterations']} iterations: {verdict}", fontsize=9,
+        ax.set_title(f"alpha = {run['alpha']:.3g}, {run['iterations']} iterations: {verdict}", fontsize=9,
                      color="tab:red" if run["failed"] else "black")
         ax.set_xlim(0, run["iterations"])  # the whole run, even when it stopped early
     return fig
@@ -280,8 +280,9 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
     w = _ipywidgets()
     X_small = np.ascontiguousarray(X[:, :n_train])
     y_small = check_labels(y)[:n_train]
+    # a fine step (in log10 alpha), so the slider shows a value set from code (3, 0.5) as the run's messages do
     alpha_slider = w.FloatLogSlider(value=alpha, base=10, min=math.log10(alpha_min), max=math.log10(alpha_max),
-                                    step=0.1, description="alpha", readout_format=".3g")
+                                    step=0.001, description="alpha", readout_format=".3g")
     iterations_slider = w.IntSlider(value=iterations, min=10, max=max_iterations, step=10, description="iterations")
     button = w.Button(description="train", button_style="primary", icon="play")
     text, picture = w.HTML(f"Training uses {X_small.shape[1]} images. Press train."), w.Image(format="png")
@@ -290,7 +291,7 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
 
     def train(_button):
         button.disabled = True
-        text.value = f"training: alpha = {alpha_slider.value:g}, {iterations_slider.value} iterations ..."
+        text.value = f"training: alpha = {alpha_slider.value:.3g}, {iterations_slider.value} iterations ..."
         try:
             run = train_explorer_run(alpha_slider.value, iterations_slider.value, X_small, y_small,
                                      X_dev, y_dev, seed=seed)

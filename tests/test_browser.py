@@ -391,7 +391,10 @@ OFFLINE = """() => {
         .filter(e => !e.parentElement.closest('.jupyter-widgets')).length;
     return {horizontal: Reveal.getHorizontalSlides().length, notesPlugin: Reveal.hasPlugin('notes'),
             notes: document.querySelectorAll('aside.notes').length, math: document.querySelectorAll('.MathJax').length,
-            text: slides.innerText, views, rendered};
+            text: slides.innerText, views, rendered,
+            // reveal.js hides its own progress bar with `.reveal .progress`, which also matches ipywidgets' bars
+            hiddenBars: [...document.querySelectorAll('.jupyter-widgets .progress')]
+                .filter(e => getComputedStyle(e).display === 'none').length};
 }"""
 
 
@@ -462,6 +465,7 @@ def test_offline_deck(notebook, decks, browser):
         assert deck["math"] > 0 and "$$" not in deck["text"] and "\\frac" not in deck["text"], "maths not typeset"
         assert deck["rendered"] == deck["views"], f"{deck['rendered']} of {deck['views']} saved widgets drawn"
         assert "Error displaying widget" not in deck["text"]
+        assert deck["hiddenBars"] == 0, f"{deck['hiddenBars']} progress bar(s) hidden by reveal.js's CSS"
         assert deck["notesPlugin"] and deck["notes"] >= ("notes" in types), "speaker notes missing"
         problems = walk_deck(page, notebook.stem)
         assert not problems, f"{len(problems)} problem(s) in the deck:\n" + "\n".join(problems)
