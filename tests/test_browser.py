@@ -312,6 +312,14 @@ ON_SCREEN = """() => {
 }""".replace("@MIME@", WIDGET_MIME).replace("@WIDGET_TEXT@", WIDGET_TEXT)
 
 
+def too_small(where, sizes):
+    """Problems with the smallest text, code and widget text of one step (``textPx`` ..., as drawn; None: none)."""
+    minimums = (("textPx", "text", MIN_TEXT_PX), ("codePx", "code", MIN_CODE_PX),
+                ("widgetPx", "widget text", MIN_WIDGET_PX))
+    return [f"{where}: {what} {sizes[key]:.1f} px < {minimum}" for key, what, minimum in minimums
+            if sizes[key] is not None and sizes[key] < minimum]
+
+
 def slide_problems(cells):
     """What is wrong with the cells on screen at one step of the slideshow (a list of strings)."""
     problems = []
@@ -321,12 +329,7 @@ def slide_problems(cells):
             problems.append(f"{where} outside {WIDTH}x{HEIGHT}: top {c['top']:.0f}, bottom {c['bottom']:.0f}")
         if c["clipped"]:
             problems.append(f"{where}: {c['clipped']} part(s) wider than the slide (they scroll sideways)")
-        if c["textPx"] is not None and c["textPx"] < MIN_TEXT_PX:
-            problems.append(f"{where}: text {c['textPx']} px < {MIN_TEXT_PX}")
-        if c["codePx"] is not None and c["codePx"] < MIN_CODE_PX:
-            problems.append(f"{where}: code {c['codePx']} px < {MIN_CODE_PX}")
-        if c["widgetPx"] is not None and c["widgetPx"] < MIN_WIDGET_PX:
-            problems.append(f"{where}: widget text {c['widgetPx']} px < {MIN_WIDGET_PX}")
+        problems += too_small(where, c)
         if c["hasMath"] and (c["math"] == 0 or "$$" in c["raw"] or "\\frac" in c["raw"]):
             problems.append(f"{where}: maths not typeset")
         for w in c["widgets"]:
@@ -429,17 +432,12 @@ def walk_deck(page, name):
     page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'}); Reveal.slide(0, 0, -1)")
     problems = []
     for step in range(1000):
-        page.wait_for_function(MATHJAX_IDLE, timeout=30_000)  # slidechanged re-typesets the slide
+        page.wait_for_function(MATHJAX_IDLE, timeout=30_000)  # typeset once at load; idle before measuring
         s = page.evaluate(DECK_STEP)
         screenshot(page, f"deck_{name}_{step:03d}")
         where = f"step {step} {s['where']}"
         problems += [f"{where}: outside {WIDTH}x{HEIGHT}: {box}" for box in s["outside"]]
-        if s["textPx"] is not None and s["textPx"] < MIN_TEXT_PX:
-            problems.append(f"{where}: text {s['textPx']:.1f} px < {MIN_TEXT_PX}")
-        if s["codePx"] is not None and s["codePx"] < MIN_CODE_PX:
-            problems.append(f"{where}: code {s['codePx']:.1f} px < {MIN_CODE_PX}")
-        if s["widgetPx"] is not None and s["widgetPx"] < MIN_WIDGET_PX:
-            problems.append(f"{where}: widget text {s['widgetPx']:.1f} px < {MIN_WIDGET_PX}")
+        problems += too_small(where, s)
         if s["wide"]:
             problems.append(f"{where}: {s['wide']} code block(s) wider than the slide")
         if s["raw"]:
