@@ -1,6 +1,6 @@
 """Full-batch gradients computed block by block, leaving out blank pixels: the same numbers, less work.
 
-Taught in ``06_fast_gradients.ipynb`` (the appendix "Why an iteration is fast"). ``gradient_descent`` uses it.
+Taught in ``A1_fast_gradients.ipynb`` (the appendix "Why an iteration is fast"). ``gradient_descent`` uses it.
 
 The two products with X, Z1 = W1 X and dW1 = 1/m dZ1 X^T, take almost all of an iteration's time.
 Two exact facts make them cheaper:
@@ -35,7 +35,7 @@ Block = namedtuple("Block", "pixels X Y")
 def ink_box(X):
     """The box around the ink (non-zero pixels) of each image: left, right, top, bottom, each (m,) ints.
 
-    Taught in ``06_fast_gradients.ipynb``: ``ink_groups`` groups the images by it.
+    Taught in ``A1_fast_gradients.ipynb``: ``ink_groups`` groups the images by it.
 
     X : (784, m), one 28 x 28 image per column, rows in reading order. A blank image gets (0, 27, 0, 27).
     """
@@ -51,7 +51,7 @@ def ink_box(X):
 def ink_groups(X, block_size=BLOCK_SIZE):
     """Split the columns of X (784, m) into groups of ``block_size`` images with similar ink boxes.
 
-    Taught in ``06_fast_gradients.ipynb``. Like a k-d tree: sort the images by the edge of their ``ink_box``
+    Taught in ``A1_fast_gradients.ipynb``. Like a k-d tree: sort the images by the edge of their ``ink_box``
     (left, right, top or bottom) that varies most among them, cut them into two halves (the first a whole
     number of blocks), and split each half the same way, until a group holds at most ``block_size``
     images. Returns a list of column-index arrays (B,): every column is in exactly one, and only the
@@ -75,7 +75,7 @@ def ink_groups(X, block_size=BLOCK_SIZE):
 def make_blocks(X, Y, block_size=BLOCK_SIZE):
     """Cut the columns of X (784, m) and Y (10, m) into blocks of ``block_size`` similar images.
 
-    Taught in ``06_fast_gradients.ipynb``.
+    Taught in ``A1_fast_gradients.ipynb``.
 
     The images are grouped by their ink boxes first (``ink_groups``); each block keeps only its non-blank
     pixels (``pixels`` is P_b, the block's ``X`` is X_b[P_b], k x B). Every column lands in exactly one
@@ -98,7 +98,7 @@ def make_blocks(X, Y, block_size=BLOCK_SIZE):
 def kept_fraction(blocks):
     """Fraction of X's 784 x m entries that the blocks keep (the rest are blank in their whole block).
 
-    Taught in ``06_fast_gradients.ipynb`` (about half, for the 59,000 training images).
+    Taught in ``A1_fast_gradients.ipynb`` (about half, for the 59,000 training images).
     """
     kept = sum(block.X.size for block in blocks)
     m = sum(block.Y.shape[1] for block in blocks)
@@ -108,7 +108,7 @@ def kept_fraction(blocks):
 def forward_block(W1, b1, W2, b2, block):
     """``forward_prop`` on the B columns of one block, with W1 restricted to the block's pixels.
 
-    Taught in ``06_fast_gradients.ipynb``.
+    Taught in ``A1_fast_gradients.ipynb``.
 
     Z1 = W1[:, pixels] X_b + b1 (= W1 X_b + b1: blank pixels add nothing); A1, Z2, A2 as in the spec.
     Returns Z1, A1, Z2, A2, each (10, B).
@@ -123,7 +123,7 @@ def forward_block(W1, b1, W2, b2, block):
 def block_gradients(W1, b1, W2, b2, blocks):
     """dW1, db1, dW2, db2 for all m columns: the same as ``backward_prop`` after ``forward_prop`` on all of X.
 
-    Taught in ``06_fast_gradients.ipynb``; ``gradient_descent`` calls it every iteration.
+    Taught in ``A1_fast_gradients.ipynb``; ``gradient_descent`` calls it every iteration.
 
     Each block runs the spec's forward and backward lines on its B columns (``forward_block``); the sums
     over examples are added up over the blocks and divided by m at the end: the same numbers up to
@@ -150,7 +150,7 @@ def block_gradients(W1, b1, W2, b2, blocks):
 def block_loss_accuracy(W1, b1, W2, b2, blocks):
     """Mean cross-entropy loss and accuracy on all the blocks' columns (Python floats).
 
-    ``gradient_descent`` records the training metrics with it (see ``06_fast_gradients.ipynb``).
+    ``gradient_descent`` records the training metrics with it (see ``A1_fast_gradients.ipynb``).
 
     The same numbers as ``evaluate`` on all of X, with the forward pass run block by block.
     """

@@ -1,9 +1,9 @@
 """Checks that diagnose: run a student's function on small fixed cases and name the classic mistake.
 
 Taught with the "Your turn" exercises: ``check_one_hot`` (``01_data.ipynb``), ``check_softmax`` and
-``check_forward_prop`` (``02_forward.ipynb``), ``check_backward_prop`` (``03_backward.ipynb``),
-``check_update_params`` and ``check_momentum_step`` (``04_training.ipynb``), ``check_confusion_matrix``
-(``05_evaluation.ipynb``).
+``check_forward_prop`` (``02_forward.ipynb``), ``check_backward_prop`` (``03_backward_loss.ipynb``),
+``check_update_params`` and ``check_momentum_step`` (``05_training.ipynb``), ``check_confusion_matrix``
+(``07_evaluation.ipynb``).
 
 Each ``check_<name>(function)`` calls the student's ``function`` on fixed small inputs, compares what it
 returns with the helpers' reference implementation (and, for the gradients, with central finite
@@ -33,7 +33,7 @@ from .training import momentum_step
 
 PASS, FAIL, TODO = "✓", "✗", "…"
 RTOL = 1e-6  # relative error allowed against the reference (float64 inputs everywhere)
-GRAD_EPS = 1e-5  # step of the central differences (03_backward: about the cube root of float64's rounding unit)
+GRAD_EPS = 1e-5  # step of the central differences (03_backward_loss: about the cube root of float64's rounding unit)
 N_W1_CHECKED = 30  # entries of dW1 compared with finite differences (all of db1, dW2, db2 are)
 NAMES = ("W1", "b1", "W2", "b2")
 GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
@@ -622,7 +622,7 @@ def _backward_case(f):
 def check_backward_prop(backward_prop_function):
     """Check a student's ``backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)`` -> dW1, db1, dW2, db2.
 
-    Used in ``03_backward.ipynb``. On 20 fixed images (float64) each gradient is compared with central
+    Used in ``03_backward_loss.ipynb``. On 20 fixed images (float64) each gradient is compared with central
     differences of the loss (all of db1, dW2, db2 and 30 entries of dW1, relative error below 1e-6, as
     in the notebook's gradient check); a gradient that fails is matched against the classic mistakes:
     a bias gradient summed to one scalar, a missing ``keepdims`` (shape (10,)), a missing or wrong 1/m
@@ -695,7 +695,7 @@ def _update_case(alpha):
 def check_update_params(update_params_function):
     """Check a student's ``update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)`` -> W1, b1, W2, b2.
 
-    Used in ``04_training.ipynb``. Two values of alpha (0.1, then 0.5: a hard-coded alpha shows).
+    Used in ``05_training.ipynb``. Two values of alpha (0.1, then 0.5: a hard-coded alpha shows).
     Diagnoses: the wrong sign (a step uphill), alpha ignored or hard-coded, a parameter left unchanged,
     a bias that becomes 10 × 10, the inputs changed in place (``W1 -= alpha * dW1``), the right arrays in
     the wrong order, a wrong number of returned values. Returns True only when all tests pass.
@@ -776,7 +776,7 @@ def _velocity_problem(V_new, V, dP, alpha, momentum, zero_velocity):
 def check_momentum_step(momentum_step_function):
     """Check a student's ``momentum_step(params, velocity, grads, alpha, momentum)`` -> (params, velocity).
 
-    Used in ``04_training.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
+    Used in ``05_training.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
     The spec: V := momentum V - alpha dP, then P := P + V (with the new V). Diagnoses: the gradient added
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
     with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), and
@@ -843,7 +843,7 @@ def _confusion_inputs():
 def check_confusion_matrix(confusion_matrix_function):
     """Check a student's ``confusion_matrix(y, A2)`` -> C (10, 10) ints, from the labels y (m,) and A2 (10, m).
 
-    Used in ``05_evaluation.ipynb``: the prediction is ŷ_i = argmax_k A2[k, i] and C[k, k'] counts the
+    Used in ``07_evaluation.ipynb``: the prediction is ŷ_i = argmax_k A2[k, i] and C[k, k'] counts the
     images with label k predicted as k'. Diagnoses: argmax along the wrong axis (silent when m = 10),
     C transposed, repeated pairs counted once (``C[y, p] += 1``), counts that do not add up to m, a
     float C, a C sized by the largest digit + 1 (a case with no 9 among labels and predictions), a wrong

@@ -75,7 +75,7 @@ def relu(Z):
 
 
 def relu_derivative(Z):
-    """ReLU'(Z): True (= 1) where Z > 0, else False (= 0). Same shape as Z. Taught in ``03_backward.ipynb``.
+    """ReLU'(Z): True (= 1) where Z > 0, else False (= 0). Same shape as Z. Taught in ``03_backward_loss.ipynb``.
 
     A boolean mask, as in the seed: in ``dZ1 = W2.T @ dZ2 * relu_derivative(Z1)`` True and False act
     as 1 and 0, and the mask is 4x smaller than a float32 copy. (Measured here: the float copy made
@@ -119,7 +119,7 @@ def forward_prop(W1, b1, W2, b2, X):
 def cross_entropy_loss(A2, Y):
     """Mean cross-entropy L = -1/m sum_i sum_k Y[k, i] log A2[k, i], a Python float.
 
-    Taught in ``03_backward.ipynb``. A2, Y : (10, m). Probabilities are floored at ``LOG_EPS``.
+    Taught in ``03_backward_loss.ipynb``. A2, Y : (10, m). Probabilities are floored at ``LOG_EPS``.
     """
     if A2.shape != Y.shape:
         raise ValueError(f"A2 {A2.shape} and Y {Y.shape} must have the same shape (10, m).")
@@ -130,7 +130,7 @@ def cross_entropy_loss(A2, Y):
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     """Backward propagation: the gradients of the mean cross-entropy, lines 2-3 of the spec.
 
-    Taught in ``03_backward.ipynb``.
+    Taught in ``03_backward_loss.ipynb``.
 
     dZ2 = A2 - Y (10, m);  dW2 = 1/m dZ2 A1^T (10, 10);  db2 = 1/m sum_i dZ2 (10, 1);
     dZ1 = W2^T dZ2 * ReLU'(Z1) (10, m);  dW1 = 1/m dZ1 X^T (10, 784);  db1 = 1/m sum_i dZ1 (10, 1).
@@ -165,7 +165,7 @@ def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
 def update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
     """One gradient-descent step, the last line of the spec: W := W - alpha dW, b := b - alpha db.
 
-    Taught in ``04_training.ipynb``. Shapes as in ``PARAM_SHAPES``; returns new W1, b1, W2, b2.
+    Taught in ``05_training.ipynb``. Shapes as in ``PARAM_SHAPES``; returns new W1, b1, W2, b2.
     """
     W1 = W1 - alpha * dW1
     b1 = b1 - alpha * db1
@@ -189,7 +189,7 @@ def get_accuracy(predictions, y):
 
 
 def make_predictions(X, W1, b1, W2, b2):
-    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``05_evaluation.ipynb``.
+    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``07_evaluation.ipynb``.
 
     Refuses NaN or inf pixels with a ``ValueError`` (as training does): without the check, a NaN
     pixel would silently come out as digit 0, since argmax of a NaN column is 0. The check is one
@@ -199,7 +199,7 @@ def make_predictions(X, W1, b1, W2, b2):
 
 
 def predict_proba(X, W1, b1, W2, b2):
-    """The softmax probabilities A2 (10, m) for the columns of X (784, m). Taught in ``05_evaluation.ipynb``.
+    """The softmax probabilities A2 (10, m) for the columns of X (784, m). Taught in ``07_evaluation.ipynb``.
 
     Refuses NaN or inf pixels with a ``ValueError``, like ``make_predictions``.
     """
@@ -216,7 +216,7 @@ accuracy = get_accuracy
 def network_size(n_pixels, n_hidden, n_classes):
     """Run ``forward_prop`` and ``backward_prop`` unchanged on a network of other sizes.
 
-    Taught in ``03_backward.ipynb`` (a 3-2-2 network small enough to work by hand). The two functions
+    Taught in ``03_backward_loss.ipynb`` (a 3-2-2 network small enough to work by hand). The two functions
     check their inputs against the sizes of the series' network (784 pixels, 10 hidden units, 10
     classes: ``PARAM_SHAPES``); inside ``with network_size(3, 2, 2):`` those checks expect the given
     sizes instead. The math is not touched, and the usual sizes are back when the block ends (also after

@@ -25,7 +25,7 @@ README_SAVE = {"dpi": 100, "bbox_inches": "tight", "metadata": {"Software": None
 
 
 def readme_folder(here=None):
-    """Where ``05_evaluation.ipynb`` saves its README pictures: the repository's ``images/`` when the notebook
+    """Where ``07_evaluation.ipynb`` saves its README pictures: the repository's ``images/`` when the notebook
     runs from the repository's own ``notebooks/`` folder (``here``, default the current directory); anywhere
     else (a student edition in another folder) an ``images/`` folder beside the running notebook, so a copy
     never writes into the repository.
@@ -39,7 +39,7 @@ def readme_folder(here=None):
 def readme_picture(fig, name, here=None):
     """Save ``fig`` as the README picture ``name`` (a .png) into ``readme_folder(here)``; return its path.
 
-    Used in ``05_evaluation.ipynb``; the same figure always gives the same bytes (fixed dpi, no version stamp).
+    Used in ``07_evaluation.ipynb``; the same figure always gives the same bytes (fixed dpi, no version stamp).
     """
     folder = readme_folder(here)
     folder.mkdir(exist_ok=True)
@@ -143,7 +143,7 @@ def _test_set():
 def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     """Show image ``index`` of X with the network's prediction and the true label (the seed's function).
 
-    Taught in ``05_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
+    Taught in ``07_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
     Prints ``Prediction: p  Label: l`` and returns ``(prediction, label)`` as ints.
     """
     if X is None or y is None:
@@ -164,7 +164,7 @@ test_prediction.__test__ = False  # a seed name, not a pytest test
 
 
 def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration", run=None, color=None):
-    """Train (and dev) ``metric`` ('accuracy' or 'loss') against iterations. Taught in ``04_training.ipynb``.
+    """Train (and dev) ``metric`` ('accuracy' or 'loss') against iterations. Taught in ``05_training.ipynb``.
 
     To compare runs on one Axes, name each with ``run`` (and a ``color``): its curves are then labelled
     "run: train" (dashed) and "run: dev" (solid), in that colour. Returns the Axes.
@@ -190,7 +190,7 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
 def plot_step_sizes(curvature, alphas, steps=8, w0=1.0):
     """One panel per learning rate: f(w) = curvature/2 w^2 with the points of ``quadratic_descent`` on it.
 
-    Taught in ``04_training.ipynb`` (why too large a step overshoots). Returns the figure and the list of
+    Taught in ``05_training.ipynb`` (why too large a step overshoots). Returns the figure and the list of
     iterates (one float64 array of ``steps + 1`` values per alpha).
     """
     from .training import quadratic_descent  # plots -> training -> plots would be circular at import time
@@ -213,7 +213,7 @@ def plot_step_sizes(curvature, alphas, steps=8, w0=1.0):
 
 
 def confusion_matrix(y, predictions):
-    """C[i, j] = number of images with label i predicted as j: (10, 10) ints. Taught in ``05_evaluation.ipynb``."""
+    """C[i, j] = number of images with label i predicted as j: (10, 10) ints. Taught in ``07_evaluation.ipynb``."""
     y, predictions = check_labels(y), check_labels(predictions)
     C = np.zeros((N_CLASSES, N_CLASSES), dtype=np.int64)
     np.add.at(C, (y, predictions), 1)
@@ -223,7 +223,7 @@ def confusion_matrix(y, predictions):
 def plot_confusion_matrix(C, ax=None, title=None, colorbar=True):
     """Draw a confusion matrix (10, 10) with its counts written in the cells. Returns the Axes.
 
-    Taught in ``05_evaluation.ipynb``. The colour is log(1 + count): on a linear scale the ~1,000
+    Taught in ``07_evaluation.ipynb``. The colour is log(1 + count): on a linear scale the ~1,000
     right answers per digit would leave every mistake white. The colour bar is labelled in counts.
     """
     ax = _axes(ax, figsize=(5.2, 4.5))
@@ -257,7 +257,7 @@ def misclassified(y, A2):
 def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
     """Gallery of the ``n`` most confident mistakes: each digit titled "label→prediction" and its confidence.
 
-    Taught in ``05_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). The confidence of image i is
+    Taught in ``07_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). The confidence of image i is
     c = max_k A2[k, i], the probability of the (wrong) prediction, written rounded *down* to 3 decimals
     so that 0.9996 shows as 0.999, not 1.000. ``title`` (e.g. the network's name) goes above the
     gallery. Returns the indices shown.
@@ -281,7 +281,7 @@ def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
 def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     """Each hidden unit's 784 input weights (a row of W1, (10, 784)) as a 28 x 28 image.
 
-    Taught in ``05_evaluation.ipynb``. Red: positive, blue: negative, white: 0, on one colour scale
+    Taught in ``07_evaluation.ipynb``. Red: positive, blue: negative, white: 0, on one colour scale
     from -vmax to +vmax shared by all units (default: the largest |W1|), shown by a colour bar
     labelled ``label``. Pass the same ``vmax`` to draw two matrices on the same scale. For W1 itself
     red pixels excite the unit and blue ones inhibit it; for a change W1 - W1_start red means
@@ -308,7 +308,7 @@ def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
 def plot_votes(W2, ax=None, title=None, vmax=None):
     """W2 (10, 10) as a heat map: row k is digit k, column j is hidden unit j. Returns the Axes.
 
-    Taught in ``05_evaluation.ipynb``. Z2[k] = sum_j W2[k, j] A1[j] + b2[k], so column j says how an
+    Taught in ``07_evaluation.ipynb``. Z2[k] = sum_j W2[k, j] A1[j] + b2[k], so column j says how an
     active unit j votes: red raises digit k's score, blue lowers it. Each cell shows its value. The
     colours run from -vmax to +vmax (default: the largest |W2|); pass the same ``vmax`` to two heat
     maps to put them on one scale.
@@ -340,7 +340,7 @@ def _heat_map(M, ax, cmap, vmin, vmax, label, xlabel, ylabel, title):
 def plot_unit_responses(R, ax=None, title=None):
     """R (units, 10): a unit's mean activation per true digit, as a heat map with its values.
 
-    Taught in ``05_evaluation.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
+    Taught in ``07_evaluation.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
     j, column k is digit k; R[j, k] is the mean of A1[j, i] over the images i of digit k. White is 0,
     dark blue the largest value. Returns the Axes.
     """
@@ -350,7 +350,7 @@ def plot_unit_responses(R, ax=None, title=None):
 
 
 def calibration_bins(A2, y, n_bins=10):
-    """The numbers of a reliability (calibration) diagram. Taught in ``05_evaluation.ipynb``.
+    """The numbers of a reliability (calibration) diagram. Taught in ``07_evaluation.ipynb``.
 
     A2 (10, m) softmax outputs, y (m,) labels. An image's *confidence* is its largest probability,
     max_k A2[k, i], the probability of the predicted digit. The images are grouped by confidence
@@ -385,7 +385,7 @@ def calibration_bins(A2, y, n_bins=10):
 def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
     """Reliability diagram: per confidence bin, the fraction right against the mean confidence.
 
-    Taught in ``05_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
+    Taught in ``07_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
     standard error (the legend says so). With ``counts_ax`` (e.g. a short Axes under ``ax``), the
     number of images per bin is drawn there as a step line on a log scale, in the same colour, so
@@ -418,7 +418,7 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
 def plot_training_runs(runs, figsize=None):
     """Train and dev curves of several runs: accuracy (top row, 0 to 1) and loss (bottom row, from 0).
 
-    Taught in ``05_evaluation.ipynb``. ``runs`` is a list of ``(title, history, xlabel)``, one column
+    Taught in ``07_evaluation.ipynb``. ``runs`` is a list of ``(title, history, xlabel)``, one column
     each (``history`` as ``gradient_descent`` or ``minibatch_sgd`` return it). Returns the figure;
     ``fig.axes[r]`` is run r's accuracy and ``fig.axes[len(runs) + r]`` its loss.
     """
@@ -446,7 +446,7 @@ def block_column(block, j, n_pixels=N_PIXELS):
 def plot_blocks(blocks, which):
     """For each block in ``which``: the pixels it keeps (gray) under its middle image (ink in black).
 
-    Taught in ``06_fast_gradients.ipynb``: white pixels are blank in every image of the block, so the block
+    Taught in ``A1_fast_gradients.ipynb``: white pixels are blank in every image of the block, so the block
     leaves them out of both products. Returns the figure and the number of pixels each block keeps.
     """
     fig, axes = plt.subplots(1, len(which), figsize=(1.75 * len(which), 2.3), squeeze=False)
@@ -517,7 +517,7 @@ def _arrow(ax, start, end, color, rad=0.0):
 def plot_computation_graph(ax=None):
     """The network as a computation graph: X -> Z1 -> A1 -> Z2 -> A2 -> L, with the parameters and Y.
 
-    Taught in ``03_backward.ipynb``. Black arrows: the forward pass, each labelled with its local
+    Taught in ``03_backward_loss.ipynb``. Black arrows: the forward pass, each labelled with its local
     derivative (the factor the chain rule multiplies by on that edge). Red arrows: the backward pass,
     each labelled with the gradient that flows along it. Labels are per image (one column); a caption
     under the graph says so, and where transposes and elementwise products come in. Returns a dict
@@ -602,7 +602,7 @@ def plot_activations(z_column, z_range=3.0, image=None):
 def plot_step_errors(eps, errors, chosen=None, ax=None):
     """Error of a finite-difference derivative against its step eps, on log-log axes.
 
-    Taught in ``03_backward.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
+    Taught in ``03_backward_loss.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
     branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
     slope -1). Two black guides show those slopes: C eps^2 through the point of the largest step and
     C / eps through the point of the smallest. ``chosen`` (a step) is marked with a vertical line.

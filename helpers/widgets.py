@@ -70,11 +70,11 @@ def format_values(values, decimals=2):
 
 
 # ----------------------------------------------------------------------------------------------
-# Prediction browser (05_evaluation)
+# Prediction browser (07_evaluation)
 
 
 def prediction_view(index, X, y, params):
-    """What the prediction browser shows for image ``index``. Used in ``05_evaluation.ipynb``.
+    """What the prediction browser shows for image ``index``. Used in ``07_evaluation.ipynb``.
 
     X (784, m), y (m,), params = (W1, b1, W2, b2). Returns a dict: ``index``, ``label`` and
     ``prediction`` (ints), ``probabilities`` (10,) (the softmax output A2 of that column),
@@ -93,13 +93,13 @@ def prediction_view(index, X, y, params):
 def mistake_indices(X, y, params):
     """Indices (ascending) of the images of X (784, m), y (m,) the network gets wrong: (k,) ints.
 
-    Used by the prediction browser in ``05_evaluation.ipynb`` (``plots.misclassified`` orders them by confidence).
+    Used by the prediction browser in ``07_evaluation.ipynb`` (``plots.misclassified`` orders them by confidence).
     """
     return np.flatnonzero(make_predictions(X, *params) != check_labels(y))
 
 
 def draw_prediction(view, x):
-    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``05_evaluation``."""
+    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``07_evaluation``."""
     fig = Figure(figsize=(6, 2.4), layout="constrained")
     ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
     show_digit(x, f"label {view['label']}, predicted {view['prediction']}", ax_digit)
@@ -113,7 +113,7 @@ def draw_prediction(view, x):
 
 
 def prediction_browser(X, y, params, index=0, only_mistakes=False):
-    """Browse the network's predictions on X (784, m), y (m,). Used in ``05_evaluation.ipynb``.
+    """Browse the network's predictions on X (784, m), y (m,). Used in ``07_evaluation.ipynb``.
 
     Controls: ``.slider`` (position in the images browsed), ``.index_box`` (type an image index),
     ``.only_mistakes`` (Checkbox: the slider then runs over the mistakes only, ``.candidates``).
@@ -177,17 +177,17 @@ def prediction_browser(X, y, params, index=0, only_mistakes=False):
 
 
 # ----------------------------------------------------------------------------------------------
-# Training explorer (04_training)
+# Training explorer (05_training)
 
 
 def dead_units(params, X):
-    """How many hidden ReLUs are dead on X (784, m): Z1 <= 0 for every image, so no gradient flows. ``04_training``."""
+    """How many hidden ReLUs are dead on X (784, m): Z1 <= 0 for every image, so no gradient flows. ``05_training``."""
     Z1 = forward_prop(*params, X)[0]
     return int(np.sum(~(Z1 > 0).any(axis=1)))
 
 
 def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, record_every=None):
-    """Train with ``gradient_descent`` and say how it went. Used in ``04_training.ipynb``.
+    """Train with ``gradient_descent`` and say how it went. Used in ``05_training.ipynb``.
 
     X (784, m), y (m,): the (small) training set; X_dev (784, n), y_dev (n,): the dev set (optional).
     Parameters start from ``init_params(default_rng(seed))``, so a run with the same alpha and
@@ -240,7 +240,7 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
 
 
 def draw_training(run=None):
-    """Figure of the train (and dev) accuracy curves of a ``train_explorer_run`` (None: empty). ``04_training``."""
+    """Figure of the train (and dev) accuracy curves of a ``train_explorer_run`` (None: empty). ``05_training``."""
     fig = Figure(figsize=(6, 3), layout="constrained")
     ax = fig.subplots()
     if run is not None:
@@ -261,7 +261,7 @@ def draw_training(run=None):
 
 def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, alpha=0.1, iterations=100,
                       alpha_min=1e-3, alpha_max=1e2, max_iterations=500, seed=0):
-    """Try learning rates: train on the first ``n_train`` images and redraw the curves. ``04_training.ipynb``.
+    """Try learning rates: train on the first ``n_train`` images and redraw the curves. ``05_training.ipynb``.
 
     X (784, m), y (m,): the training set (only its first ``n_train`` columns are used, so a run
     answers within seconds); X_dev (784, n), y_dev (n,): the dev set for the dev curve.
@@ -308,20 +308,20 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
 
 
 # ----------------------------------------------------------------------------------------------
-# Hidden-unit viewer (05_evaluation)
+# Hidden-unit viewer (07_evaluation)
 
 
 def top_exciting(W1, b1, X, unit, n=TOP_N):
     """Indices (n,) of the columns of X (784, m) with the largest Z1[unit] = W1[unit] x + b1[unit], largest first.
 
-    Used in ``05_evaluation.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
+    Used in ``07_evaluation.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
     """
     z = hidden_activity(W1, b1, X, unit)
     return np.argsort(-z, kind="stable")[:n]
 
 
 def hidden_activity(W1, b1, X, unit):
-    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``05_evaluation.ipynb``."""
+    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``07_evaluation.ipynb``."""
     check_X(X, finite=False)
     if not 0 <= unit < W1.shape[0]:
         raise IndexError(f"unit must be between 0 and {W1.shape[0] - 1}; got {unit}.")
@@ -329,7 +329,7 @@ def hidden_activity(W1, b1, X, unit):
 
 
 def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
-    """What the hidden-unit viewer shows for ``unit``. Used in ``05_evaluation.ipynb``.
+    """What the hidden-unit viewer shows for ``unit``. Used in ``07_evaluation.ipynb``.
 
     params = (W1, b1, W2, b2); X (784, m); start: the W1 (10, 784) training started from, or None.
     Returns a dict: ``unit``; ``weights`` (28, 28), the unit's row of W1 as an image, or with
@@ -388,7 +388,7 @@ def draw_hidden_unit(view, X, fig=None):
 def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
     """Pick a hidden unit: its weights as a 28 x 28 image, the digits of X that excite it most, its votes.
 
-    Used in ``05_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
+    Used in ``07_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
     start: the W1 (10, 784) training started from: the viewer then draws the change W1 - start.
     Controls: ``.unit`` (IntSlider 0-9). ``.result`` is ``hidden_unit_view`` of the unit shown.
 
@@ -434,7 +434,7 @@ def unit_digit_means(params, X, y):
 
 
 def hidden_unit_summary(params, X, y, n=20):
-    """What each hidden unit responds to and what it says, in numbers. Used in ``05_evaluation.ipynb``.
+    """What each hidden unit responds to and what it says, in numbers. Used in ``07_evaluation.ipynb``.
 
     params = (W1, b1, W2, b2); X (784, m), y (m,), e.g. the dev set. For every unit j, a dict:
     ``unit``; ``digit``, the most common label among its ``n`` most exciting images (``top_exciting``;

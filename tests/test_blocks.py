@@ -64,7 +64,7 @@ def test_real_blocks_keep_about_half_of_X(mnist):
     X = mnist["X_train"]
     blocks = make_blocks(X, one_hot(mnist["y_train"]))
     fraction = kept_fraction(blocks)
-    assert 0.35 < fraction < 0.6  # 04_training.ipynb prints it: ~0.50
+    assert 0.35 < fraction < 0.6  # 05_training.ipynb prints it: ~0.50
     assert fraction < 0.8 * np.mean(X.any(axis=1))  # grouping by the ink box beats dropping the always-blank pixels
 
 

@@ -14,8 +14,9 @@ import pytest
 from nbconvert import SlidesExporter
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-SERIES = ["01_data", "02_forward", "03_backward", "04_training", "05_evaluation"]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # lessons 01, 02, ..., then appendices A1, A2, ...
+SERIES = ["01_data", "02_forward", "03_backward_loss", "04_backward_gradients", "05_training", "06_training_further",
+          "07_evaluation"]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 NEW_SLIDE = {"slide", "subslide"}
 
@@ -77,7 +78,7 @@ def test_every_cell_has_a_slide_type(notebook):
 def test_title_slide(notebook):
     first = notebook.cells[0]
     assert first.cell_type == "markdown" and slide_type(first) == "slide"
-    assert re.match(r"# \d\d · ", first.source), "the deck opens with a title like '# 02 · Forward propagation'"
+    assert re.match(r"# (\d\d|A\d) · ", first.source), "the deck opens with a title like '# 02 · Forward propagation'"
 
 
 def test_deck_builds_with_one_section_per_slide(notebook):

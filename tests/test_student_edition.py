@@ -37,10 +37,10 @@ BOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
 EXERCISES = {  # the checks each notebook's "Your turn" exercises call, in order
     "01_data": ["check_one_hot"],
     "02_forward": ["check_softmax", "check_forward_prop"],
-    "03_backward": ["check_backward_prop"],
-    "04_training": ["check_update_params", "check_momentum_step"],
-    "05_evaluation": ["check_confusion_matrix"],
-    "06_fast_gradients": [],
+    "03_backward_loss": ["check_backward_prop"],
+    "05_training": ["check_update_params", "check_momentum_step"],
+    "07_evaluation": ["check_confusion_matrix"],
+    "A1_fast_gradients": [],
 }
 NOT_WRITTEN = "is not written yet: replace `raise NotImplementedError()` with your code"
 
@@ -119,8 +119,8 @@ def test_a_solution_region_becomes_the_stub_and_keeps_what_is_around_it():
     ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside the one opened on line 1"),
 ])
 def test_unmatched_markers_are_an_error_naming_the_cell(source, words):
-    with pytest.raises(StudentEditionError, match="04_training.ipynb, cell 7: "):
-        strip_solutions(source, "04_training.ipynb, cell 7")
+    with pytest.raises(StudentEditionError, match="05_training.ipynb, cell 7: "):
+        strip_solutions(source, "05_training.ipynb, cell 7")
     with pytest.raises(StudentEditionError) as err:
         strip_solutions(source)
     assert words in str(err.value)
