@@ -90,7 +90,7 @@ from .plots import (
 )
 from .progress import Progress
 from .source import print_source, source_lines
-from .stats import accuracy_se, difference_se, with_se
+from .stats import McNemar, accuracy_se, difference_se, mcnemar, with_se
 from .training import (
     BETTER,
     TrainingDiverged,

@@ -1,4 +1,4 @@
-"""How much an accuracy measured on n images can be trusted: its binomial standard error.
+"""How much an accuracy measured on n images can be trusted, and whether two models scored on the same images differ.
 
 Taught in ``05_training.ipynb``; used wherever the series quotes an accuracy.
 
@@ -11,9 +11,15 @@ another with standard deviation
 about 1 point on 1,000 dev images near 85 %, and 0.36 points on 10,000 test images. The difference of two
 independent accuracies has the standard error sqrt(SE_1^2 + SE_2^2): about 1.6 points on 1,000 images each
 near 85 %.
+
+Two models scored on the *same* images are not independent: most images are right (or wrong) for both. Only the
+images they disagree on say which model is better (McNemar's exact test, ``mcnemar``).
 """
 
 import math
+from typing import NamedTuple
+
+import numpy as np
 
 
 def accuracy_se(accuracy, n):
@@ -43,3 +49,49 @@ def difference_se(accuracy_1, n_1, accuracy_2, n_2):
     finding only if it exceeds about 2 of these. ``difference_se(0.85, 1000, 0.85, 1000)`` is 0.016.
     """
     return math.sqrt(accuracy_se(accuracy_1, n_1) ** 2 + accuracy_se(accuracy_2, n_2) ** 2)
+
+
+class McNemar(NamedTuple):
+    """The outcome of ``mcnemar``: images only model 1 got right, only model 2 got right, and the exact p-value."""
+
+    only_1: int
+    only_2: int
+    p_value: float
+
+
+def _right_or_wrong(right, name):
+    array = np.asarray(right)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one flag per image, shape (m,); got shape {array.shape}. "
+                         "Pass (predictions == y), not the predictions themselves.")
+    if array.dtype != bool:
+        if not np.issubdtype(array.dtype, np.number) or not np.isin(array, (0, 1)).all():
+            raise ValueError(f"{name} must hold True/False (or 1/0) for right/wrong; got values like "
+                             f"{np.unique(array)[:5].tolist()}. Pass (predictions == y), not the predictions.")
+        array = array.astype(bool)
+    return array
+
+
+def mcnemar(right_1, right_2):
+    """McNemar's exact test: do two models scored on the same m images differ in accuracy?
+
+    Taught in ``05_training.ipynb``; used in ``07_evaluation.ipynb``. ``right_1`` and ``right_2`` are (m,)
+    flags, ``predictions_k == y``, for the same images in the same order. Images both models get right, or
+    both get wrong, say nothing about which is better; of the n = only_1 + only_2 images they disagree on, each
+    is equally likely to favour either model if the two are equally accurate, so only_1 ~ Binomial(n, 1/2).
+    The two-sided p-value is the chance of a split at least as lopsided:
+
+        p = min(1, 2 * sum_{k <= min(only_1, only_2)} C(n, k) / 2^n)
+
+    ``mcnemar([1, 1, 0, 1], [1, 0, 0, 0])`` is ``McNemar(only_1=2, only_2=0, p_value=0.5)``.
+    """
+    right_1 = _right_or_wrong(right_1, "right_1")
+    right_2 = _right_or_wrong(right_2, "right_2")
+    if right_1.shape != right_2.shape:
+        raise ValueError(f"right_1 and right_2 must score the same images: got {right_1.shape[0]} and "
+                         f"{right_2.shape[0]} flags. Score both models on the same X and y.")
+    only_1 = int(np.sum(right_1 & ~right_2))
+    only_2 = int(np.sum(right_2 & ~right_1))
+    n = only_1 + only_2
+    tail = sum(math.comb(n, k) for k in range(min(only_1, only_2) + 1))  # exact integers, no rounding
+    return McNemar(only_1, only_2, min(1.0, 2 * tail / 2**n))

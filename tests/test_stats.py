@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import accuracy_se, difference_se, with_se
+from helpers import McNemar, accuracy_se, difference_se, mcnemar, with_se
 
 
 def test_accuracy_se_matches_the_binomial_formula():
@@ -42,3 +42,46 @@ def test_difference_se_is_the_spread_of_simulated_differences():
     rng = np.random.default_rng(1)
     gaps = rng.binomial(1000, 0.85, size=20_000) / 1000 - rng.binomial(4000, 0.9, size=20_000) / 4000
     assert gaps.std() == pytest.approx(difference_se(0.85, 1000, 0.9, 4000), rel=0.03)
+
+
+def flags(only_1, only_2, both=0, neither=0):
+    """Right/wrong flags of two models on one set of images, with the given counts of each kind of image."""
+    right_1 = [True] * only_1 + [False] * only_2 + [True] * both + [False] * neither
+    right_2 = [False] * only_1 + [True] * only_2 + [True] * both + [False] * neither
+    return np.array(right_1), np.array(right_2)
+
+
+@pytest.mark.parametrize("only_1, only_2, p_value", [
+    (2, 0, 2 * 1 / 4),                          # n = 2: P(X <= 0) = 1/4, doubled
+    (5, 0, 2 * 1 / 32),                         # 1/32 doubled = 0.0625
+    (8, 2, 2 * (1 + 10 + 45) / 1024),           # C(10,0) + C(10,1) + C(10,2) over 2^10 = 0.109375
+    (18, 2, 2 * (1 + 20 + 190) / 2**20),        # 07's 400 vs 500 iterations: 0.000402
+    (34, 16, 2 * sum(math.comb(50, k) for k in range(17)) / 2**50),  # 05's early stopping: 0.0153
+    (3, 3, 1.0), (0, 0, 1.0),                   # no evidence either way
+])
+def test_mcnemar_is_the_exact_two_sided_binomial_tail(only_1, only_2, p_value):
+    result = mcnemar(*flags(only_1, only_2, both=900, neither=40))
+    assert result == McNemar(only_1, only_2, pytest.approx(min(1.0, p_value), rel=1e-12))
+
+
+def test_mcnemar_hand_values():
+    assert mcnemar(*flags(18, 2)).p_value == pytest.approx(0.000402, abs=5e-7)
+    assert mcnemar(*flags(34, 16)).p_value == pytest.approx(0.0153, abs=5e-5)
+    assert mcnemar([1, 1, 0, 1], [1, 0, 0, 0]) == McNemar(2, 0, 0.5)
+
+
+def test_mcnemar_is_symmetric_and_ignores_agreements():
+    a, b = flags(12, 4, both=50, neither=7)
+    assert mcnemar(b, a) == McNemar(4, 12, mcnemar(a, b).p_value)
+    assert mcnemar(*flags(12, 4)).p_value == mcnemar(*flags(12, 4, both=5000, neither=900)).p_value
+
+
+@pytest.mark.parametrize("right_1, right_2, message", [
+    ([True, False], [True, False, True], "same images"),
+    ([0, 1, 2], [0, 1, 1], "True/False"),
+    ([[True, False]], [[True, False]], r"shape \(m,\)"),
+    (["a", "b"], [True, False], "True/False"),
+])
+def test_mcnemar_refuses_bad_input(right_1, right_2, message):
+    with pytest.raises(ValueError, match=message):
+        mcnemar(right_1, right_2)
