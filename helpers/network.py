@@ -233,3 +233,13 @@ def network_size(n_pixels, n_hidden, n_classes):
         yield
     finally:
         PARAM_SHAPES, N_CLASSES, _data.N_PIXELS = saved
+
+
+def leaky_relu(Z, slope=0.01):
+    """Leaky ReLU, elementwise: Z where Z > 0, slope * Z elsewhere (0 < slope < 1). Same shape as Z.
+
+    The transfer exercise of ``02_forward.ipynb`` (the series' network itself uses ``relu``): below 0 the
+    unit keeps a small slope instead of switching off. ``np.where`` picks between the two branches;
+    ``np.maximum(Z, slope * Z)`` is the same for 0 < slope < 1.
+    """
+    return np.where(Z > 0, Z, slope * Z)

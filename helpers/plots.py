@@ -744,3 +744,19 @@ def plot_relu_kinks(n_fit=10, units=KINK_UNITS, bias=0.5):
     fig.tight_layout()
     return {"fig": fig, "x": x, "units": curves, "total": total, "linear": linear, "kinks": kinks, "fit": fit,
             "target": target, "fit_kinks": fit_kinks, "max_error": float(np.abs(fit - target).max())}
+
+
+def digit_means(X, y):
+    """The mean image of each digit: M (784, 10), column k the mean of the columns of X whose label is k.
+
+    The transfer exercise of ``01_data.ipynb``. X (784, m) pixels in [0, 1], y (m,) labels 0-9, every
+    digit present at least once (a digit with no image has no mean: ``ValueError`` naming it).
+    """
+    check_X(X)
+    y = check_labels(y)
+    if y.shape != (X.shape[1],):
+        raise ValueError(f"y must hold one label per column of X, shape ({X.shape[1]},); got {y.shape}.")
+    counts = np.bincount(y, minlength=N_CLASSES)
+    if (counts == 0).any():
+        raise ValueError(f"no image of digit(s) {np.flatnonzero(counts == 0).tolist()} in y: their mean is undefined")
+    return np.stack([X[:, y == k].mean(axis=1) for k in range(N_CLASSES)], axis=1)
