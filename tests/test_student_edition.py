@@ -298,7 +298,8 @@ def test_no_solution_line_before_its_exercise_nor_in_its_hint(book):
         if not has_solution(cell):
             continue
         lines = {_code_part(line) for line in solution_lines(nbformat.v4.new_notebook(cells=[cell]))} - {""}
-        shown = [(j, c) for j, c in enumerate(cells[:i]) if c.cell_type in ("code", "markdown")] + [(i + 1, cells[i + 1])]
+        shown = [(j, c) for j, c in enumerate(cells[:i]) if c.cell_type in ("code", "markdown")]
+        shown.append((i + 1, cells[i + 1]))  # the hint
         for j, other in shown:
             text = other.source if other.cell_type == "markdown" else "\n".join(
                 _code_part(line) for line in other.source.splitlines())
