@@ -643,7 +643,7 @@ def plot_network(ax=None, highlight=0):
     Returns a dict: 'ax', 'nodes' (layer name -> number of circles drawn), 'edges' (layer pair -> lines
     drawn), 'labels' (the texts written under and above the layers).
     """
-    ax = _axes(ax, figsize=(13, 6.5))
+    ax = _axes(ax, figsize=(12, 6))
     pixels = [0, 1, 2, None, 781, 782, 783]  # None: the elided pixels 3 ... 780
     x_in, x_hid, x_out = 0.0, 6.0, 12.0
     y_in, y_hid, y_out = (np.linspace(9.0, 0.0, n) for n in (len(pixels), 10, 10))
