@@ -884,6 +884,10 @@ def _digit_means_case(f):
         if isinstance(err, IndexError) and "boolean index" in str(err):
             return ["raised IndexError (a boolean index of the wrong length): X[y == k] picks rows, the pixels; "
                     "the images are the columns of X, so pick columns: X[:, y == k]"]
+        if isinstance(err, ValueError) and ("same shape" in str(err) or "could not broadcast input" in str(err)):
+            return ["raised ValueError: the means of the digits have different lengths, so they cannot be stacked "
+                    "or stored in a column of 784; did you average with axis=0? That averages the pixels of each "
+                    "image (one number per image); average over the images instead, axis=1: 784 numbers per digit"]
         raise
     if changed:
         return [_in_place_finding(changed, "X /= 255 or y.sort()", "leave X and y as they are")]
@@ -914,6 +918,10 @@ def _digit_means_case(f):
     if _close(out, np.repeat(X.mean(axis=1, keepdims=True), N_CLASSES, axis=1)):
         return ["every column of M is the mean of all the images: column k averages only the images whose label "
                 "is k, X[:, y == k]"]
+    if all(np.ptp(out[:, k]) == 0 for k in range(N_CLASSES)) and _close(out[0], [X[:, y == k].mean() for k in
+                                                                             range(N_CLASSES)]):
+        return ["every column of M is one number repeated: np.mean without an axis averages over the pixels too; "
+                "average over the images only, .mean(axis=1), to keep one mean per pixel"]
     for k in range(N_CLASSES):
         if not _close(out[:, k], ref[:, k]):
             match = [j for j in range(N_CLASSES) if _close(out[:, k], ref[:, j])]
@@ -929,8 +937,9 @@ def check_digit_means(digit_means_function):
     """Check a student's ``digit_means(X, y)`` -> M (784, 10), column k the mean image of digit k.
 
     The transfer exercise of ``01_data.ipynb``. On 43 fixed images (784 random pixels each, labels with
-    every digit, 1 to 7 images per digit). Diagnoses: X[y == k] (rows, not columns: IndexError),
-    M transposed (10 × 784), range(9) (9 columns), sums instead of means, sums divided by all m images,
+    every digit, 1 to 7 images per digit). Diagnoses: X[y == k] (rows, not columns: IndexError), a mean
+    along axis=0 (per image: ValueError) or without an axis (one number per digit), M transposed
+    (10 × 784), range(9) (9 columns), sums instead of means, sums divided by all m images,
     a second division by 255, every column the mean of all images, the columns in the wrong order, the
     inputs changed in place, a wrong shape, a forgotten ``return``. Returns True only when all tests pass.
     """

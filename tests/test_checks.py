@@ -454,6 +454,18 @@ def digit_means_mistake(mistake):
     def digit_means_with_a_mistake(X, y):
         if mistake == "rows":
             return np.stack([X[y == k].mean(axis=0) for k in range(10)], axis=1)
+        if mistake == "axis=0":
+            return np.stack([X[:, y == k].mean(axis=0) for k in range(10)], axis=1)
+        if mistake == "axis=0 into M":
+            M = np.zeros((784, 10))
+            for k in range(10):
+                M[:, k] = X[:, y == k].mean(axis=0)
+            return M
+        if mistake == "no axis":
+            M = np.zeros((784, 10))
+            for k in range(10):
+                M[:, k] = np.mean(X[:, y == k])
+            return M
         if mistake == "in place":
             X /= 255
             return np.stack([X[:, y == k].mean(axis=1) for k in range(10)], axis=1) * 255
@@ -531,6 +543,9 @@ TRANSFER_MISTAKES = [  # (check, wrong function, words the diagnosis must contai
                                                                        "order 0, 1, ..., 9"]),
     ("check_digit_means", digit_means_mistake("in place"), ["changes its input X in place"]),
     ("check_digit_means", digit_means_mistake("no return"), ["returns None", "return M"]),
+    ("check_digit_means", digit_means_mistake("axis=0"), ["raised ValueError", "axis=0", "axis=1"]),
+    ("check_digit_means", digit_means_mistake("axis=0 into M"), ["raised ValueError", "axis=0", "axis=1"]),
+    ("check_digit_means", digit_means_mistake("no axis"), ["one number repeated", ".mean(axis=1)"]),
     ("check_leaky_relu", leaky_mistake("np.max"), ["raised TypeError", "np.max(a, b), it reads its second argument "
                                                    "as an axis", "np.maximum(a, b)"]),
     ("check_leaky_relu", leaky_mistake("np.max of a list"), ["returns one number", "entry by entry"]),
