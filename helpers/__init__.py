@@ -53,6 +53,7 @@ from .network import (
     get_accuracy,
     get_predictions,
     init_params,
+    leaky_relu,
     make_predictions,
     network_size,
     predict,

@@ -853,3 +853,183 @@ def check_confusion_matrix(confusion_matrix_function):
     return _run(confusion_matrix_function, [_confusion_case(y10, A10),
                                             _together(_confusion_case(y30, A30), _confusion_case(y12, A12))],
                 "C[k, k'] counts the images of digit k predicted as k'")
+
+
+# ---------------------------------------------------------------- 01 (transfer): the mean image of each digit
+
+@lru_cache(maxsize=1)
+def _digit_means_inputs():
+    """Images (784, 43) in [0, 1] and labels with every digit, 1 to 7 images each (unequal counts)."""
+    rng = np.random.default_rng(1)
+    y = np.concatenate([np.arange(10), rng.integers(0, 10, 33)])
+    rng.shuffle(y)
+    X = rng.random((N_PIXELS, y.size)) * (rng.random((N_PIXELS, 1)) < 0.6)  # some pixels never inked
+    return X, y
+
+
+def _digit_means_reference(X, y):
+    from .plots import digit_means
+
+    return digit_means(X, y)
+
+
+def _digit_means_case(f):
+    X, y = _digit_means_inputs()
+    m = y.size
+    ref = _digit_means_reference(X, y)
+    try:
+        out, changed = _call_watching(f, (X, y), ("X", "y"), on=f" on X of shape {X.shape} and y of shape ({m},)")
+    except _StudentError as wrapped:
+        err = wrapped.args[0]
+        if isinstance(err, IndexError) and "boolean index" in str(err):
+            return ["raised IndexError (a boolean index of the wrong length): X[y == k] picks rows, the pixels; "
+                    "the images are the columns of X, so pick columns: X[:, y == k]"]
+        if isinstance(err, ValueError) and ("same shape" in str(err) or "could not broadcast input" in str(err)):
+            return ["raised ValueError: the means of the digits have different lengths, so they cannot be stacked "
+                    "or stored in a column of 784; did you average with axis=0? That averages the pixels of each "
+                    "image (one number per image); average over the images instead, axis=1: 784 numbers per digit"]
+        raise
+    if changed:
+        return [_in_place_finding(changed, "X /= 255 or y.sort()", "leave X and y as they are")]
+    problem = _not_an_array(out, "M", ref.shape)
+    if problem:
+        return [problem]
+    if out.shape == ref.T.shape:
+        return ["M is 10 × 784 (one row per digit): the series puts one image per column, so M is 784 × 10; "
+                "stack the ten means with axis=1 (or transpose)"]
+    if out.shape == (N_PIXELS, 9):
+        return ["M has 9 columns: range(9) stops at 8, and digit 9 needs its mean too: range(10)"]
+    if out.shape != ref.shape:
+        return [f"M has shape {out.shape}, expected (784, 10): one column (784 pixels) per digit"]
+    if _close(out, ref):
+        return []
+    one_hot_y = one_hot(y)
+    sums = X @ one_hot_y.T
+    counts = one_hot_y.sum(axis=1)
+    if _close(out, sums):
+        return ["M adds the images of each digit up: divide column k by the number of images of digit k "
+                "(or take .mean(axis=1) of X[:, y == k])"]
+    if _close(out, sums / m):
+        return [f"M divides each sum by m = {m}, all the images: divide by the number of images of digit k, "
+                "which differs from digit to digit"]
+    if _close(out, ref / 255):
+        return ["M is the right mean divided by 255 once more: X is already in [0, 1] (notebook 01 divided the "
+                "bytes by 255 when it built X); average X as it is"]
+    if _close(out, np.repeat(X.mean(axis=1, keepdims=True), N_CLASSES, axis=1)):
+        return ["every column of M is the mean of all the images: column k averages only the images whose label "
+                "is k, X[:, y == k]"]
+    if all(np.ptp(out[:, k]) == 0 for k in range(N_CLASSES)) and _close(out[0], [X[:, y == k].mean() for k in
+                                                                             range(N_CLASSES)]):
+        return ["every column of M is one number repeated: np.mean without an axis averages over the pixels too; "
+                "average over the images only, .mean(axis=1), to keep one mean per pixel"]
+    for k in range(N_CLASSES):
+        if not _close(out[:, k], ref[:, k]):
+            match = [j for j in range(N_CLASSES) if _close(out[:, k], ref[:, j])]
+            if match:
+                return [f"column {k} of M is the mean of digit {match[0]}: column k must be the mean of the images "
+                        "labelled k, in the order 0, 1, ..., 9"]
+            return [f"column {k} of M is not the mean of the images labelled {k} (there are {int(counts[k])} "
+                    "of them here)"]
+    return ["M differs from the mean of each digit's images"]
+
+
+def check_digit_means(digit_means_function):
+    """Check a student's ``digit_means(X, y)`` -> M (784, 10), column k the mean image of digit k.
+
+    The transfer exercise of ``01_data.ipynb``. On 43 fixed images (784 random pixels each, labels with
+    every digit, 1 to 7 images per digit). Diagnoses: X[y == k] (rows, not columns: IndexError), a mean
+    along axis=0 (per image: ValueError) or without an axis (one number per digit), M transposed
+    (10 × 784), range(9) (9 columns), sums instead of means, sums divided by all m images,
+    a second division by 255, every column the mean of all images, the columns in the wrong order, the
+    inputs changed in place, a wrong shape, a forgotten ``return``. Returns True only when all tests pass.
+    """
+    return _run(digit_means_function, [_digit_means_case], "column k of M is the mean image of digit k")
+
+
+# ---------------------------------------------------------------- 02 (transfer): leaky ReLU
+
+@lru_cache(maxsize=1)
+def _leaky_inputs():
+    rng = np.random.default_rng(6)
+    Z = rng.normal(0, 2, (N_HIDDEN, 7))
+    Z[0, :3] = 0.0  # exact zeros: both branches give 0
+    return Z
+
+
+def _leaky_relu_case(slope):
+    def case(f):
+        Z = _leaky_inputs()
+        try:
+            out, changed = _call_watching(f, (Z, slope), ("Z", "slope"), on=f" on Z of shape {Z.shape}")
+        except _StudentError as wrapped:
+            err = wrapped.args[0]
+            if isinstance(err, ValueError) and "truth value" in str(err):
+                return ["raised ValueError (the truth value of an array is ambiguous): Python's max(a, b) and "
+                        "`if Z > 0:` compare whole arrays, not entries; work entry by entry with NumPy: "
+                        "np.maximum(a, b) or np.where(condition, value where true, value where false)"]
+            if isinstance(err, TypeError) and ("scalar index" in str(err) or "integer" in str(err)):
+                return ["raised TypeError: if you wrote np.max(a, b), it reads its second argument as an axis and "
+                        "takes the largest entry of one array; the entry-by-entry larger of two arrays is "
+                        "np.maximum(a, b)"]
+            raise
+        if changed:
+            return [_in_place_finding(changed, "Z[Z < 0] *= slope", "np.where and np.maximum return one")]
+        if isinstance(out, (float, np.floating)) or (isinstance(out, np.ndarray) and out.size == 1):
+            return ["returns one number: np.max takes the largest entry of everything; leaky ReLU works entry by "
+                    "entry (np.maximum(a, b) is the entry-by-entry larger of two arrays)"]
+        problem = _not_an_array(out, "A", Z.shape)
+        if problem:
+            return [problem]
+        if out.shape != Z.shape:
+            return [f"returns shape {out.shape}, expected {Z.shape}, the shape of Z: keep every entry in its place "
+                    "(Z[Z > 0] alone is a flat array of the positive entries)"]
+        ref = np.where(Z > 0, Z, slope * Z)
+        if _close(out, ref):
+            return []
+        pos, neg = Z > 0, Z < 0
+        findings = []
+        if not _close(out[pos], Z[pos]):
+            if _close(out[pos], slope * Z[pos]):
+                findings.append(f"multiplies the positive entries by the slope ({slope:g}): for Z > 0 leaky ReLU is "
+                                "Z itself; the slope belongs to the negative side")
+            elif _close(out[pos], np.ones(pos.sum())):
+                findings.append("returns 1 for Z > 0: that is the slope of leaky ReLU (its derivative), "
+                                "not leaky ReLU; for Z > 0 it is Z itself")
+            else:
+                findings.append("for Z > 0 the result must be Z itself")
+        if not _close(out[neg], slope * Z[neg]):
+            c = float(np.mean(out[neg] / Z[neg]))
+            exact = _close(out[neg], c * Z[neg])
+            if exact and abs(c) < 1e-12:
+                findings.append("gives 0 for Z < 0: that is ReLU; leaky ReLU keeps slope * Z there "
+                                f"(slope = {slope:g} here)")
+            elif exact and abs(c + slope) < 1e-9:
+                findings.append("gives -slope * Z for Z < 0, a positive number: keep the sign, slope * Z")
+            elif exact and abs(c - 1) < 1e-9:
+                findings.append("leaves Z < 0 as it is: multiply the negative entries by the slope")
+            elif exact:
+                findings.append(f"multiplies the negative entries by {c:.2g}, not by the slope passed in "
+                                f"({slope:g}): use the argument slope, not a number typed in")
+            elif _close(out[neg], np.full(neg.sum(), slope)):
+                findings.append("returns the slope for Z < 0: that is the derivative of leaky ReLU; leaky ReLU "
+                                "itself is slope * Z there")
+            else:
+                findings.append("for Z < 0 the result must be slope * Z")
+        if not findings and not _close(out[~pos & ~neg], 0):
+            findings.append("at Z = 0 leaky ReLU is 0 (both branches give 0)")
+        return findings or ["differs from np.where(Z > 0, Z, slope * Z)"]
+    return case
+
+
+def check_leaky_relu(leaky_relu_function):
+    """Check a student's ``leaky_relu(Z, slope)`` -> Z where Z > 0, slope * Z elsewhere, same shape as Z.
+
+    The transfer exercise of ``02_forward.ipynb``; called with slope 0.1, then 0.01 (a slope typed in
+    shows). Diagnoses: Python's ``max`` or an ``if`` on arrays (ambiguous truth value), ``np.max`` for
+    ``np.maximum`` (a TypeError, or one number), plain ReLU (0 for Z < 0), the slope on the positive side,
+    a slope typed in, the sign of the negative side, the derivative returned instead, the input changed in
+    place (``Z[Z < 0] *= slope``), a flat result, a forgotten ``return``. Returns True only when all tests
+    pass.
+    """
+    return _run(leaky_relu_function, [_leaky_relu_case(0.1), _leaky_relu_case(0.01)],
+                "Z where Z > 0, slope * Z elsewhere, for the slope passed in")

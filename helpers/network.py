@@ -18,14 +18,15 @@ from . import data as _data
 from .data import N_CLASSES, N_PIXELS, check_labels, check_X
 
 N_HIDDEN = 10  # units in the hidden layer
-SEED_INIT_HALF_WIDTH = 0.5  # the seed draws every parameter uniformly from [-0.5, 0.5]
+UNIFORM_INIT_HALF_WIDTH = 0.5  # scheme "uniform" (the walkthrough's): every parameter uniform in [-0.5, 0.5]
+INIT_SCHEMES = ("uniform", "he")  # init_params' schemes; "seed", the old name of "uniform", still works
 LOG_EPS = 1e-12  # floor on A2 before the log: a probability that underflows to 0 costs log(1e12) ~ 27.6, not inf
 
 #: Shape of each parameter, by name.
 PARAM_SHAPES = {"W1": (N_HIDDEN, N_PIXELS), "b1": (N_HIDDEN, 1), "W2": (N_CLASSES, N_HIDDEN), "b2": (N_CLASSES, 1)}
 
 
-def init_params(rng, scheme="seed", dtype=np.float32):
+def init_params(rng, scheme="uniform", dtype=np.float32):
     """Draw the starting parameters W1, b1, W2, b2.
 
     Taught in ``02_forward.ipynb``.
@@ -33,7 +34,9 @@ def init_params(rng, scheme="seed", dtype=np.float32):
     Parameters
     ----------
     rng : numpy.random.Generator, e.g. ``np.random.default_rng(0)``: the only source of randomness.
-    scheme : ``"seed"`` (default): every entry uniform in [-0.5, 0.5], as the seed notebook does.
+    scheme : ``"uniform"`` (default): every entry uniform in [-0.5, 0.5], as the seed notebook (Samson
+        Zhang's walkthrough) does; ``"seed"`` is its old name and still works, but reads like the random
+        seed of ``rng``, which it is not.
         ``"he"``: weights normal with standard deviation sqrt(2 / fan_in) (He et al., 2015), biases 0,
         so that Z1 and Z2 start at the same scale whatever the number of inputs.
     dtype : float32 for training (default), float64 for gradient checks.
@@ -48,13 +51,13 @@ def init_params(rng, scheme="seed", dtype=np.float32):
         )
     params = []
     for name, shape in PARAM_SHAPES.items():
-        if scheme == "seed":
-            p = rng.random(shape) - SEED_INIT_HALF_WIDTH
+        if scheme in ("uniform", "seed"):
+            p = rng.random(shape) - UNIFORM_INIT_HALF_WIDTH
         elif scheme == "he":
             fan_in = PARAM_SHAPES[name.replace("b", "W")][1]
             p = rng.standard_normal(shape) * np.sqrt(2.0 / fan_in) if name.startswith("W") else np.zeros(shape)
         else:
-            raise ValueError(f"scheme must be 'seed' or 'he'; got {scheme!r}.")
+            raise ValueError(f"scheme must be 'uniform' or 'he'; got {scheme!r}.")
         params.append(p.astype(dtype))
     return tuple(params)
 
@@ -230,3 +233,13 @@ def network_size(n_pixels, n_hidden, n_classes):
         yield
     finally:
         PARAM_SHAPES, N_CLASSES, _data.N_PIXELS = saved
+
+
+def leaky_relu(Z, slope=0.01):
+    """Leaky ReLU, elementwise: Z where Z > 0, slope * Z elsewhere (0 < slope < 1). Same shape as Z.
+
+    The transfer exercise of ``02_forward.ipynb`` (the series' network itself uses ``relu``): below 0 the
+    unit keeps a small slope instead of switching off. ``np.where`` picks between the two branches;
+    ``np.maximum(Z, slope * Z)`` is the same for 0 < slope < 1.
+    """
+    return np.where(Z > 0, Z, slope * Z)

@@ -624,3 +624,139 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8, loc="upper center", ncol=2)
     return ax
+
+
+# ---------------------------------------------------------------- 02: the network and its kinks
+
+NETWORK_FONT = 14  # points: every text of the two figures below (legible on a slide)
+
+
+def plot_network(ax=None, highlight=0):
+    """The series' 784-10-10 network: its layers, the weights between them, and every shape.
+
+    Taught in ``02_forward.ipynb``. Left to right: the 784 pixels of one image (a column of X, 784 x m;
+    6 of them drawn, the rest elided), the 10 hidden units j (Z1 = W1 X + b1, A1 = ReLU(Z1), 10 x m) and
+    the 10 output units, one per digit k (Z2 = W2 A1 + b2, A2 = softmax(Z2), 10 x m). Every line is one
+    weight: W1 (10 x 784) joins each pixel to each hidden unit, W2 (10 x 10) each hidden unit to each
+    output. The weights into hidden unit ``highlight`` (row ``highlight`` of W1) and into output
+    ``highlight`` (row ``highlight`` of W2) are drawn thick and dashed.
+    Returns a dict: 'ax', 'nodes' (layer name -> number of circles drawn), 'edges' (layer pair -> lines
+    drawn), 'labels' (the texts written under and above the layers).
+    """
+    ax = _axes(ax, figsize=(12, 6))
+    pixels = [0, 1, 2, None, 781, 782, 783]  # None: the elided pixels 3 ... 780
+    x_in, x_hid, x_out = 0.0, 6.0, 12.0
+    y_in, y_hid, y_out = (np.linspace(9.0, 0.0, n) for n in (len(pixels), 10, 10))
+    edges = {"X-hidden": 0, "hidden-output": 0}
+    for (x0, ys0, drawn), (x1, ys1, color, key) in (((x_in, y_in, pixels), (x_hid, y_hid, "tab:blue", "X-hidden")),
+                                                    ((x_hid, y_hid, range(10)), (x_out, y_out, "tab:orange",
+                                                                                 "hidden-output"))):
+        for y0, p in zip(ys0, drawn):
+            if p is None:
+                continue
+            for j, y1 in enumerate(ys1):
+                bold = j == highlight
+                ax.plot([x0, x1], [y0, y1], color=color if bold else "lightgray", lw=2.4 if bold else 0.7,
+                        ls="--" if bold else "-", zorder=1)
+                edges[key] += 1
+    nodes = {"X": 0, "hidden": 0, "output": 0}
+    for y, p in zip(y_in, pixels):
+        if p is None:
+            ax.text(x_in, y, "⋮", ha="center", va="center", fontsize=NETWORK_FONT + 8)
+            continue
+        ax.scatter([x_in], [y], s=420, c="white", edgecolors="black", linewidths=1.2, zorder=2)
+        ax.text(x_in - 0.45, y, f"$x_{{{p}}}$", ha="right", va="center", fontsize=NETWORK_FONT)
+        nodes["X"] += 1
+    for name, x, ys, face in (("hidden", x_hid, y_hid, "aliceblue"), ("output", x_out, y_out, "honeydew")):
+        for j, y in enumerate(ys):
+            ax.scatter([x], [y], s=420, c=face, edgecolors="black", linewidths=1.2, zorder=2)
+            ax.text(x, y, str(j), ha="center", va="center", fontsize=NETWORK_FONT, zorder=3)
+            nodes[name] += 1
+    labels = {
+        "X": "input: 784 pixels\nof one image\n$X$: 784 × m",
+        "hidden": "hidden layer: 10 units $j$\n$Z_1 = W_1X + b_1$\n$A_1 = \\mathrm{ReLU}(Z_1)$: 10 × m",
+        "output": "output: 10 digits $k$\n$Z_2 = W_2A_1 + b_2$\n$A_2 = \\mathrm{softmax}(Z_2)$: 10 × m",
+        "W1": f"$W_1$: 10 × 784, $b_1$: 10 × 1\ndashed: row {highlight} of $W_1$",
+        "W2": f"$W_2$: 10 × 10, $b_2$: 10 × 1\ndashed: row {highlight} of $W_2$",
+    }
+    for key, x in (("X", x_in), ("hidden", x_hid), ("output", x_out)):
+        ax.text(x, -0.8, labels[key], ha="center", va="top", fontsize=NETWORK_FONT)
+    for key, x in (("W1", (x_in + x_hid) / 2), ("W2", (x_hid + x_out) / 2)):
+        ax.text(x, 9.7, labels[key], ha="center", va="bottom", fontsize=NETWORK_FONT)
+    ax.set_xlim(-2.2, 14.0)
+    ax.set_ylim(-3.6, 11.4)
+    ax.axis("off")
+    return {"ax": ax, "nodes": nodes, "edges": edges, "labels": labels}
+
+
+#: The three units of the left panels of ``plot_relu_kinks``: (kink c_j, scale phi_j) of phi_j ReLU(x - c_j).
+KINK_UNITS = ((-1.0, 1.0), (0.0, -2.0), (1.2, 1.5))
+KINK_STYLES = ("-", "--", ":")
+
+
+def plot_relu_kinks(n_fit=10, units=KINK_UNITS, bias=0.5):
+    """Why ReLU units make a network non-linear: a sum of shifted, scaled ReLU kinks builds a curve.
+
+    Taught in ``02_forward.ipynb`` (after Prince, *Understanding Deep Learning*, ch. 3). One input x
+    instead of 784 pixels. Left: three hidden units, each a scaled, shifted ReLU, phi_j ReLU(x - c_j)
+    (``units`` holds the pairs (c_j, phi_j); line styles tell them apart). Middle: their sum plus
+    ``bias``, a line that bends at each kink c_j (the same units without the ReLU add up to one straight
+    line, drawn dash-dotted). Right: ``n_fit`` units with kinks spread evenly over [-2.5, 2.5] and the
+    output weights phi fitted by least squares follow the curve sin(2x) + x / 2.
+    Returns a dict: 'fig', 'x' (401,), 'units' (3, 401), 'total' (401,), 'linear' (401,), 'kinks' (3,),
+    'fit' (401,), 'target' (401,), 'fit_kinks' (n_fit,), 'max_error' (the fit's largest |error|, a float).
+    """
+    from .network import relu  # the network's own ReLU
+
+    x = np.linspace(-2.5, 2.5, 401)
+    kinks = np.array([c for c, _ in units])
+    scales = np.array([phi for _, phi in units])
+    curves = scales[:, None] * relu(x[None, :] - kinks[:, None])
+    total = bias + curves.sum(axis=0)
+    linear = bias + (scales[:, None] * (x[None, :] - kinks[:, None])).sum(axis=0)
+    target = np.sin(2 * x) + x / 2
+    fit_kinks = np.linspace(-2.5, 2.5, n_fit + 1)[:-1]  # the last unit's kink at the left edge: a slope there
+    H = np.column_stack([np.ones_like(x), relu(x[:, None] - fit_kinks[None, :])])  # (401, 1 + n_fit)
+    phi = np.linalg.lstsq(H, target, rcond=None)[0]
+    fit = H @ phi
+    fig, (ax_u, ax_s, ax_f) = plt.subplots(1, 3, figsize=(14, 4.8))
+    for j, (curve, style) in enumerate(zip(curves, KINK_STYLES)):
+        shift = "x" if kinks[j] == 0 else f"x {'−' if kinks[j] > 0 else '+'} {abs(kinks[j]):g}"
+        ax_u.plot(x, curve, style, lw=2.2, label=f"{scales[j]:g} · ReLU({shift})".replace("-", "−"))
+    ax_u.set_title("3 hidden units", fontsize=NETWORK_FONT)
+    ax_u.legend(fontsize=NETWORK_FONT, loc="upper left")
+    ax_s.plot(x, total, "-", color="black", lw=2.4, label="their sum + bias")
+    ax_s.plot(x, linear, "-.", color="tab:gray", lw=1.6, label="same, without ReLU")
+    ax_s.plot(kinks, bias + (scales[:, None] * relu(kinks[None, :] - kinks[:, None])).sum(axis=0), "o",
+              color="black", ms=7)
+    ax_s.set_title("sum: bends at each kink", fontsize=NETWORK_FONT)
+    ax_s.legend(fontsize=NETWORK_FONT, loc="lower right")
+    ax_f.plot(x, target, ":", color="tab:gray", lw=3, label="sin(2x) + x/2")
+    ax_f.plot(x, fit, "-", color="tab:blue", lw=2, label=f"{n_fit} units, fitted")
+    ax_f.plot(fit_kinks, H[np.searchsorted(x, fit_kinks)] @ phi, "o", color="tab:blue", ms=5)
+    ax_f.set_title(f"{n_fit} units follow a curve", fontsize=NETWORK_FONT)
+    ax_f.legend(fontsize=NETWORK_FONT, loc="upper left")
+    for ax in (ax_u, ax_s, ax_f):
+        ax.set_xlabel("input x", fontsize=NETWORK_FONT)
+        ax.tick_params(labelsize=NETWORK_FONT)
+        ax.grid(alpha=0.3)
+    ax_u.set_ylabel("output", fontsize=NETWORK_FONT)
+    fig.tight_layout()
+    return {"fig": fig, "x": x, "units": curves, "total": total, "linear": linear, "kinks": kinks, "fit": fit,
+            "target": target, "fit_kinks": fit_kinks, "max_error": float(np.abs(fit - target).max())}
+
+
+def digit_means(X, y):
+    """The mean image of each digit: M (784, 10), column k the mean of the columns of X whose label is k.
+
+    The transfer exercise of ``01_data.ipynb``. X (784, m) pixels in [0, 1], y (m,) labels 0-9, every
+    digit present at least once (a digit with no image has no mean: ``ValueError`` naming it).
+    """
+    check_X(X)
+    y = check_labels(y)
+    if y.shape != (X.shape[1],):
+        raise ValueError(f"y must hold one label per column of X, shape ({X.shape[1]},); got {y.shape}.")
+    counts = np.bincount(y, minlength=N_CLASSES)
+    if (counts == 0).any():
+        raise ValueError(f"no image of digit(s) {np.flatnonzero(counts == 0).tolist()} in y: their mean is undefined")
+    return np.stack([X[:, y == k].mean(axis=1) for k in range(N_CLASSES)], axis=1)

@@ -245,7 +245,7 @@ class _Run:
         return self.best[2]
 
 
-def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="seed", X_dev=None, y_dev=None,
+def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uniform", X_dev=None, y_dev=None,
                      record_every=RECORD_EVERY, callback=None, progress="auto", on_divergence="raise",
                      weight_decay=0.0, patience=None):
     """Full-batch gradient descent, as in the seed: every step uses all m training images.
@@ -384,7 +384,7 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
 
 
 def train_seed_network(data, progress="auto"):
-    """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, seed initialisation.
+    """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, uniform initialisation.
 
     Taught in ``05_training.ipynb``; ``07_evaluation.ipynb`` calls it to get the same network
     (it trains again rather than reading a file another notebook wrote).
@@ -393,7 +393,7 @@ def train_seed_network(data, progress="auto"):
     """
     rng = np.random.default_rng(SEED)
     return gradient_descent(data["X_train"], one_hot(data["y_train"]), SEED_ALPHA, SEED_ITERATIONS, rng=rng,
-                            scheme="seed", X_dev=data["X_dev"], y_dev=data["y_dev"], progress=progress)
+                            scheme="uniform", X_dev=data["X_dev"], y_dev=data["y_dev"], progress=progress)
 
 
 def train_better_network(data, progress="auto"):

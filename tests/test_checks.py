@@ -419,3 +419,195 @@ def test_the_columns_message_says_axis_and_keepdims():
     from helpers.checks import _softmax_problem
     Z = np.random.default_rng(0).normal(0, 1, (10, 4))
     assert "sum along axis=0 with keepdims=True" in _softmax_problem(Z, 2 * softmax(Z))
+
+
+# ---------------------------------------------------------------- transfer exercises of 01 and 02
+
+def passed_and_lines(check, function, capsys):
+    """(passed, printed lines): a check that returns False or raises an AssertionError (CheckFailed) fails."""
+    try:
+        passed = check(function) is not False
+    except AssertionError:
+        passed = False
+    return passed, capsys.readouterr().out.splitlines()
+
+
+def digit_means_reference(X, y):
+    from helpers.plots import digit_means
+    return digit_means(X, y)
+
+
+def digit_means_with_one_hot(X, y):  # correct but unusual: a matrix product with the one-hot labels
+    Y = one_hot(y)
+    return X @ Y.T / Y.sum(axis=1)
+
+
+def digit_means_loop(X, y):  # correct, a loop over the images
+    M, n = np.zeros((784, 10)), np.zeros(10)
+    for i in range(y.size):
+        M[:, y[i]] += X[:, i]
+        n[y[i]] += 1
+    return M / n
+
+
+def digit_means_mistake(mistake):
+    def digit_means_with_a_mistake(X, y):
+        if mistake == "rows":
+            return np.stack([X[y == k].mean(axis=0) for k in range(10)], axis=1)
+        if mistake == "axis=0":
+            return np.stack([X[:, y == k].mean(axis=0) for k in range(10)], axis=1)
+        if mistake == "axis=0 into M":
+            M = np.zeros((784, 10))
+            for k in range(10):
+                M[:, k] = X[:, y == k].mean(axis=0)
+            return M
+        if mistake == "no axis":
+            M = np.zeros((784, 10))
+            for k in range(10):
+                M[:, k] = np.mean(X[:, y == k])
+            return M
+        if mistake == "in place":
+            X /= 255
+            return np.stack([X[:, y == k].mean(axis=1) for k in range(10)], axis=1) * 255
+        digits = range(9) if mistake == "range(9)" else range(10)
+        if mistake == "sum":
+            columns = [X[:, y == k].sum(axis=1) for k in digits]
+        elif mistake == "divide by m":
+            columns = [X[:, y == k].sum(axis=1) / y.size for k in digits]
+        elif mistake == "all images":
+            columns = [X.mean(axis=1) for k in digits]
+        elif mistake == "by 255":
+            columns = [X[:, y == k].mean(axis=1) / 255 for k in digits]
+        elif mistake == "order of appearance":  # digits in the order they first appear in y
+            columns = [X[:, y == k].mean(axis=1) for k in dict.fromkeys(y.tolist())]
+        else:
+            columns = [X[:, y == k].mean(axis=1) for k in digits]
+        if mistake == "no return":
+            return None
+        return np.stack(columns, axis=0 if mistake == "transposed" else 1)
+    return digit_means_with_a_mistake
+
+
+def leaky_reference(Z, slope):
+    return np.where(Z > 0, Z, slope * Z)
+
+
+def leaky_maximum(Z, slope):  # correct for 0 < slope < 1
+    return np.maximum(Z, slope * Z)
+
+
+def leaky_by_masks(Z, slope):  # correct: ReLU plus the negative part
+    return relu(Z) + slope * np.minimum(Z, 0)
+
+
+def leaky_mistake(mistake):
+    def leaky_relu_with_a_mistake(Z, slope):
+        if mistake == "np.max":
+            return np.max(Z, slope * Z)
+        if mistake == "np.max of a list":
+            return np.max([Z, slope * Z])
+        if mistake == "python max":
+            return max(Z, slope * Z)
+        if mistake == "if":
+            if Z > 0:
+                return Z
+            return slope * Z
+        if mistake == "relu":
+            return np.maximum(Z, 0)
+        if mistake == "slope on the positive side":
+            return np.where(Z > 0, slope * Z, Z)
+        if mistake == "typed-in slope":
+            return np.where(Z > 0, Z, 0.01 * Z)
+        if mistake == "sign":
+            return np.where(Z > 0, Z, -slope * Z)
+        if mistake == "derivative":
+            return np.where(Z > 0, 1.0, slope)
+        if mistake == "in place":
+            Z[Z < 0] *= slope
+            return Z
+        if mistake == "flat":
+            return np.concatenate([Z[Z > 0], slope * Z[Z <= 0]])
+        return None  # "no return"
+    return leaky_relu_with_a_mistake
+
+
+TRANSFER_MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
+    ("check_digit_means", digit_means_mistake("rows"), ["IndexError", "X[y == k] picks rows", "X[:, y == k]"]),
+    ("check_digit_means", digit_means_mistake("transposed"), ["10 × 784", "784 × 10", "axis=1"]),
+    ("check_digit_means", digit_means_mistake("range(9)"), ["9 columns", "range(10)"]),
+    ("check_digit_means", digit_means_mistake("sum"), ["adds the images of each digit up", "divide column k"]),
+    ("check_digit_means", digit_means_mistake("divide by m"), ["divides each sum by m = 43", "number of images"]),
+    ("check_digit_means", digit_means_mistake("all images"), ["mean of all the images", "X[:, y == k]"]),
+    ("check_digit_means", digit_means_mistake("by 255"), ["divided by 255 once more", "already in [0, 1]"]),
+    ("check_digit_means", digit_means_mistake("order of appearance"), ["column 0 of M is the mean of digit",
+                                                                       "order 0, 1, ..., 9"]),
+    ("check_digit_means", digit_means_mistake("in place"), ["changes its input X in place"]),
+    ("check_digit_means", digit_means_mistake("no return"), ["returns None", "return M"]),
+    ("check_digit_means", digit_means_mistake("axis=0"), ["raised ValueError", "axis=0", "axis=1"]),
+    ("check_digit_means", digit_means_mistake("axis=0 into M"), ["raised ValueError", "axis=0", "axis=1"]),
+    ("check_digit_means", digit_means_mistake("no axis"), ["one number repeated", ".mean(axis=1)"]),
+    ("check_leaky_relu", leaky_mistake("np.max"), ["raised TypeError", "np.max(a, b), it reads its second argument "
+                                                   "as an axis", "np.maximum(a, b)"]),
+    ("check_leaky_relu", leaky_mistake("np.max of a list"), ["returns one number", "entry by entry"]),
+    ("check_leaky_relu", leaky_mistake("python max"), ["truth value", "Python's max(a, b)", "np.maximum(a, b)"]),
+    ("check_leaky_relu", leaky_mistake("if"), ["truth value", "`if Z > 0:`"]),
+    ("check_leaky_relu", leaky_mistake("relu"), ["gives 0 for Z < 0: that is ReLU", "slope = 0.1"]),
+    ("check_leaky_relu", leaky_mistake("slope on the positive side"), ["multiplies the positive entries by the "
+                                                                       "slope (0.1)", "negative side"]),
+    ("check_leaky_relu", leaky_mistake("typed-in slope"), ["by 0.01, not by the slope passed in (0.1)"]),
+    ("check_leaky_relu", leaky_mistake("sign"), ["-slope * Z", "keep the sign"]),
+    ("check_leaky_relu", leaky_mistake("derivative"), ["returns 1 for Z > 0", "derivative"]),
+    ("check_leaky_relu", leaky_mistake("in place"), ["changes its input Z in place (Z[Z < 0] *= slope)"]),
+    ("check_leaky_relu", leaky_mistake("flat"), ["returns shape (70,), expected (10, 7)"]),
+    ("check_leaky_relu", leaky_mistake("no return"), ["returns None", "return A"]),
+]
+
+
+@pytest.mark.parametrize("check_name, function, words", TRANSFER_MISTAKES,
+                         ids=[f"{c}-{w[0][:30]}" for c, _, w in TRANSFER_MISTAKES])
+def test_a_typical_transfer_mistake_is_named(check_name, function, words, capsys):
+    import helpers.checks
+
+    passed, lines = passed_and_lines(getattr(helpers.checks, check_name), function, capsys)
+    assert not passed
+    assert lines and all(line.startswith("✗ ") for line in lines), lines
+    text = "\n".join(lines)
+    for word in words:
+        assert word in text, f"{word!r} not in:\n{text}"
+    assert "Traceback" not in text
+
+
+TRANSFER_CORRECT = [("check_digit_means", f) for f in (digit_means_reference, digit_means_with_one_hot,
+                                                       digit_means_loop)] + \
+                   [("check_leaky_relu", f) for f in (leaky_reference, leaky_maximum, leaky_by_masks)]
+
+
+@pytest.mark.parametrize("check_name, function", TRANSFER_CORRECT, ids=[f.__name__ for _, f in TRANSFER_CORRECT])
+def test_a_correct_transfer_answer_passes(check_name, function, capsys):
+    import helpers.checks
+
+    passed, lines = passed_and_lines(getattr(helpers.checks, check_name), function, capsys)
+    assert passed and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
+
+
+@pytest.mark.parametrize("check_name", ["check_digit_means", "check_leaky_relu"])
+def test_a_transfer_exercise_not_written_yet(check_name, capsys):
+    import helpers.checks
+
+    passed, lines = passed_and_lines(getattr(helpers.checks, check_name), not_written, capsys)
+    assert not passed and lines[0].startswith("… not_written is not written yet"), lines
+
+
+def test_the_helpers_references_of_the_transfer_exercises():
+    from helpers import leaky_relu
+    from helpers.plots import digit_means
+
+    Z = np.array([[-2.0, 0.0, 3.0]])
+    assert leaky_relu(Z, 0.1).tolist() == [[-0.2, 0.0, 3.0]] and leaky_relu(Z).tolist() == [[-0.02, 0.0, 3.0]]
+    X = np.zeros((784, 12))
+    X[5] = np.arange(12)
+    y = np.arange(12) % 10
+    M = digit_means(X, y)
+    assert M.shape == (784, 10) and M[5].tolist() == [5, 6, 2, 3, 4, 5, 6, 7, 8, 9]
+    with pytest.raises(ValueError, match=r"no image of digit\(s\) \[9\]"):
+        digit_means(X[:, :9], y[:9])

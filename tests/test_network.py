@@ -36,7 +36,7 @@ def test_seed_shape_table(small_batch):
     assert get_predictions(A2).shape == (m,)
 
 
-def test_seed_init_range_and_he_scale():
+def test_uniform_init_range_and_he_scale():
     rng = np.random.default_rng(0)
     for p in init_params(rng):
         assert p.dtype == np.float32 and -0.5 <= p.min() and p.max() <= 0.5
@@ -304,3 +304,16 @@ def test_network_size_restores_the_real_sizes_even_after_an_error():
         backward_prop(*forward_prop(*init_params(np.random.default_rng(0)), np.zeros((784, 1))),
                       params[0], params[2], x, Y)
     assert PARAM_SHAPES["W1"] == (10, 784)
+
+
+def test_uniform_init_keeps_the_numbers_and_the_old_name_seed_still_works():
+    """02_forward renamed the walkthrough's scheme "seed" to "uniform" (it clashed with the random seed)."""
+    uniform = init_params(np.random.default_rng(3), scheme="uniform")
+    default = init_params(np.random.default_rng(3))
+    old_name = init_params(np.random.default_rng(3), scheme="seed")
+    rng = np.random.default_rng(3)
+    expected = [(rng.random(shape) - 0.5).astype(np.float32) for shape in [(10, 784), (10, 1), (10, 10), (10, 1)]]
+    for a, b, c, e in zip(uniform, default, old_name, expected):
+        assert np.array_equal(a, b) and np.array_equal(a, c) and np.array_equal(a, e)
+    with pytest.raises(ValueError, match="scheme must be 'uniform' or 'he'; got 'normal'"):
+        init_params(np.random.default_rng(0), scheme="normal")

@@ -388,3 +388,41 @@ def test_readme_picture_writes_the_same_bytes_twice(tmp_path):
     second = readme_picture(fig, "a.png", here=tmp_path).read_bytes()
     plt.close(fig)
     assert first == second and b"Software" not in first
+
+
+# ---------------------------------------------------------------- 02: the network picture and the ReLU kinks
+
+def _smallest_font(fig):
+    return min(t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip())
+
+
+def test_plot_network_draws_every_layer_and_shape():
+    from helpers.plots import plot_network
+
+    drawn = plot_network(highlight=3)
+    assert drawn["nodes"] == {"X": 6, "hidden": 10, "output": 10}
+    assert drawn["edges"] == {"X-hidden": 6 * 10, "hidden-output": 10 * 10}
+    text = " ".join(drawn["labels"].values())
+    for shape in ("784 × m", "10 × 784", "10 × 10", "10 × 1", "10 × m"):
+        assert shape in text
+    assert "row 3 of $W_1$" in drawn["labels"]["W1"]
+    dashed = [line for line in drawn["ax"].get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 6 + 10  # into hidden unit 3 from the 6 drawn pixels, into output 3 from the 10 units
+    assert _smallest_font(drawn["ax"].figure) >= 14
+    plt.close("all")
+
+
+def test_plot_relu_kinks_sums_the_units_and_bends_only_at_the_kinks():
+    from helpers.plots import KINK_UNITS, plot_relu_kinks
+
+    drawn = plot_relu_kinks()
+    x, total = drawn["x"], drawn["total"]
+    assert drawn["units"].shape == (len(KINK_UNITS), x.size)
+    assert np.allclose(total, 0.5 + drawn["units"].sum(axis=0))
+    slopes = np.diff(total) / np.diff(x)
+    bends = x[1:-1][~np.isclose(slopes[1:], slopes[:-1])]  # where the slope changes: only next to the kinks
+    assert all(np.min(np.abs(drawn["kinks"] - b)) < 2 * (x[1] - x[0]) for b in bends) and bends.size >= 3
+    assert np.allclose(np.diff(drawn["linear"], 2), 0, atol=1e-12)  # without ReLU: a straight line
+    assert drawn["max_error"] < 0.15 and drawn["fit_kinks"].size == 10
+    assert _smallest_font(drawn["fig"]) >= 14
+    plt.close("all")

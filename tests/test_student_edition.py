@@ -35,8 +35,8 @@ from helpers.student_edition import (
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
 EXERCISES = {  # the checks each notebook's "Your turn" exercises call, in order
-    "01_data": ["check_one_hot"],
-    "02_forward": ["check_softmax", "check_forward_prop"],
+    "01_data": ["check_one_hot", "check_digit_means"],
+    "02_forward": ["check_softmax", "check_forward_prop", "check_leaky_relu"],
     "03_backward_loss": ["check_backward_prop"],
     "05_training": ["check_update_params", "check_momentum_step"],
     "07_evaluation": ["check_confusion_matrix"],
@@ -279,7 +279,29 @@ def test_round_trip_pasting_the_solutions_back_makes_every_check_pass(edition, t
         cells += [setup] + exercise
     nb = execute(nbformat.v4.new_notebook(cells=cells), tmp_path)
     checks = [c for c in nb.cells if is_check_cell(c)]
-    assert len(checks) == sum(map(len, EXERCISES.values())) == 7
+    assert len(checks) == sum(map(len, EXERCISES.values()))
     for cell in checks:
         function = cell.source.strip().split("(")[1][:-1]
         assert text_of(cell).startswith(f"✓ {function} passes"), text_of(cell)
+
+
+def _code_part(line):
+    """A line of code without its comment and indentation: what a student could copy."""
+    return line.split("  #", 1)[0].split("# ", 1)[0].strip() if not line.strip().startswith("#") else ""
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=[b.stem for b in BOOKS])
+def test_no_solution_line_before_its_exercise_nor_in_its_hint(book):
+    """Derive, write, then see ours: before an exercise (code and Markdown) and in its hint, none of its lines."""
+    cells = read(book).cells
+    for i, cell in enumerate(cells):
+        if not has_solution(cell):
+            continue
+        lines = {_code_part(line) for line in solution_lines(nbformat.v4.new_notebook(cells=[cell]))} - {""}
+        shown = [(j, c) for j, c in enumerate(cells[:i]) if c.cell_type in ("code", "markdown")]
+        shown.append((i + 1, cells[i + 1]))  # the hint
+        for j, other in shown:
+            text = other.source if other.cell_type == "markdown" else "\n".join(
+                _code_part(line) for line in other.source.splitlines())
+            leaked = sorted(line for line in lines if line in text)
+            assert not leaked, f"{book.name}: cell {j} shows {leaked}, a line of the solution in cell {i}"
