@@ -1,4 +1,4 @@
-"""The version matrix: the README's test command on the lowest and on the newest versions that requirements.txt allows.
+"""The version matrix: the README's test command on the lowest and newest versions requirements(-dev).txt allow.
 
     .venv/bin/nox                 # both sessions below, each in a fresh virtual environment under .nox/
     .venv/bin/nox -s lowest       # Python 3.10 with every requirement at the lower bound of its line
@@ -36,8 +36,8 @@ def pyenv_bin_dirs():
     return sorted(str(path) for path in root.glob("versions/*/bin"))
 
 
-def lowest_pins(requirements=ROOT / "requirements.txt"):
-    """Each `name>=X,<Y` line of requirements.txt as `name==X`; other lines (`-e .`) unchanged, comments dropped.
+def lowest_pins(requirements=ROOT / "requirements-dev.txt"):
+    """Each `name>=X,<Y` line as `name==X`, following `-r` lines; `-e .` unchanged, comments dropped.
 
     >>> lowest_pins()[0]
     'numpy==1.24'
@@ -47,11 +47,14 @@ def lowest_pins(requirements=ROOT / "requirements.txt"):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
+        if line.startswith("-r"):
+            pins.extend(lowest_pins(requirements.parent / line[2:].strip()))
+            continue
         match = re.fullmatch(r"([A-Za-z0-9_.\[\]-]+)\s*>=\s*([^,\s]+)(,.*)?", line)
-        if line.startswith("-e") or match is None:
-            if not line.startswith("-e"):
-                raise ValueError(f"requirements.txt line {line!r} has no lower bound (name>=X): add one.")
+        if line.startswith("-e"):
             pins.extend(line.split(None, 1))  # "-e ." -> "-e", "."
+        elif match is None:
+            raise ValueError(f"{requirements.name} line {line!r} has no lower bound (name>=X): add one.")
         else:
             pins.append(f"{match[1]}=={match[2]}")
     return pins
@@ -97,5 +100,5 @@ def newest(session):
     missing = [v for v in NEWEST_CANDIDATES if NEWEST_CANDIDATES.index(v) < NEWEST_CANDIDATES.index(NEWEST_PYTHON)]
     if missing:
         session.log(f"Python {', '.join(missing)} not found here: newest is Python {NEWEST_PYTHON}")
-    session.install("--upgrade", "-r", "requirements.txt")
+    session.install("--upgrade", "-r", "requirements-dev.txt")
     run_tests(session)
