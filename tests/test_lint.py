@@ -104,3 +104,11 @@ def test_lowest_pins_follow_requirements(monkeypatch):
     expected = [r for name in ("requirements.txt", "requirements-dev.txt") for r, _ in requirement_lines(name)
                 if not r.startswith("-")]
     assert [p.split("==")[0] for p in others] == [r.split(">=")[0] for r in expected]
+
+
+def test_binder_installs_what_a_student_installs():
+    """mybinder.org reads .binder/ (repo2docker: `pip install -r .binder/requirements.txt`, and no `pip install .`)."""
+    assert [r for r, _ in requirement_lines(".binder/requirements.txt")] == ["-r ../requirements.txt"]
+    assert "-e ." in [r for r, _ in requirement_lines("requirements.txt")], "Binder's helpers come from `-e .`"
+    runtime = (ROOT / ".binder" / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.1[0-3]", runtime), f"{runtime!r}: a Python the series supports (3.10 to 3.13)"
