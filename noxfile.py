@@ -1,19 +1,28 @@
-"""The version matrix: the README's test command on the lowest and on the newest versions that requirements.txt allows.
+"""The version matrix and the CPU simulations: what the README's test command does not already run.
 
-    .venv/bin/nox                 # both sessions below, each in a fresh virtual environment under .nox/
-    .venv/bin/nox -s lowest       # Python 3.10 with every requirement at the lower bound of its line
+    .venv/bin/nox                 # every session below (what CI runs after the README's test command)
+    .venv/bin/nox -s lowest       # Python 3.10 with every requirement (both files) at the lower bound of its line
     .venv/bin/nox -s newest       # the newest Python found here with the newest versions
+    .venv/bin/nox -s avx2 avx     # strict nbval on every notebook with the NumPy/OpenBLAS kernels of an older CPU
     .venv/bin/nox -s newest -- tests/test_network.py   # anything after -- replaces pytest's default arguments
+
+The README's test command (on .venv, newest versions, this machine's CPU) runs everything once, the real-browser
+tests and the runs of the student edition among it. The matrix sessions leave those two out: the same Chromium and
+the same notebooks whatever the versions (`nox -s lowest -- -n auto --dist loadfile` runs everything there).
+Every session runs the test files on all cores (pytest-xdist, `--dist loadfile`: a notebook's cells stay in order on
+one worker, in one kernel, as nbval needs).
 
 An interpreter that is not installed is skipped, and nox says so ("Skipping ...: Python interpreter ... not found"),
 also on CI, where nox would otherwise fail. Interpreters are looked up on PATH and, where pyenv is installed, in
-`pyenv root`/versions.
+`pyenv root`/versions. Packages are installed with uv when requirements-dev.txt has put it here (much faster than
+pip; both keep a download cache in ~/.cache between runs), else with pip.
 """
 
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -22,9 +31,18 @@ ROOT = Path(__file__).parent
 LOWEST_PYTHON = "3.10"  # the oldest Python that pyproject.toml's requires-python allows
 NEWEST_CANDIDATES = ("3.14", "3.13", "3.12", "3.11")  # the newest one found is "newest"
 
-nox.options.sessions = ["lowest", "newest"]
+nox.options.sessions = ["lowest", "newest", "avx2", "avx"]
 nox.options.error_on_missing_interpreters = False  # skip, saying so, also where CI=true
 nox.options.default_venv_backend = "venv"
+
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]  # pytest-xdist: one worker per core, a file's tests on one worker
+
+#: A student's other machines, simulated on this one by switching NumPy's run-time SIMD kernels and OpenBLAS's
+#: kernel set (README, "Contributing"): an AVX2 laptop, and an older AVX machine.
+CPU_SIMULATIONS = {
+    "avx2": {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR", "OPENBLAS_CORETYPE": "Haswell"},
+    "avx": {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR", "OPENBLAS_CORETYPE": "Sandybridge"},
+}
 
 
 def pyenv_bin_dirs():
@@ -36,8 +54,8 @@ def pyenv_bin_dirs():
     return sorted(str(path) for path in root.glob("versions/*/bin"))
 
 
-def lowest_pins(requirements=ROOT / "requirements.txt"):
-    """Each `name>=X,<Y` line of requirements.txt as `name==X`; other lines (`-e .`) unchanged, comments dropped.
+def lowest_pins(requirements=ROOT / "requirements-dev.txt"):
+    """Each `name>=X,<Y` line as `name==X`, following `-r` lines; `-e .` unchanged, comments dropped.
 
     >>> lowest_pins()[0]
     'numpy==1.24'
@@ -47,11 +65,14 @@ def lowest_pins(requirements=ROOT / "requirements.txt"):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
+        if line.startswith("-r"):
+            pins.extend(lowest_pins(requirements.parent / line[2:].strip()))
+            continue
         match = re.fullmatch(r"([A-Za-z0-9_.\[\]-]+)\s*>=\s*([^,\s]+)(,.*)?", line)
-        if line.startswith("-e") or match is None:
-            if not line.startswith("-e"):
-                raise ValueError(f"requirements.txt line {line!r} has no lower bound (name>=X): add one.")
+        if line.startswith("-e"):
             pins.extend(line.split(None, 1))  # "-e ." -> "-e", "."
+        elif match is None:
+            raise ValueError(f"{requirements.name} line {line!r} has no lower bound (name>=X): add one.")
         else:
             pins.append(f"{match[1]}=={match[2]}")
     return pins
@@ -61,22 +82,40 @@ os.environ["PATH"] = os.pathsep.join([*pyenv_bin_dirs(), os.environ.get("PATH", 
 NEWEST_PYTHON = next((v for v in NEWEST_CANDIDATES if shutil.which(f"python{v}")), NEWEST_CANDIDATES[0])
 
 
-# What the lowest session leaves to the others (the newest session and .ci/run's first run on .venv run the README's
-# whole test command): the real-browser tests (the same Chromium whatever the NumPy) and the runs of the student
-# edition (the notebooks nbval runs anyway). Saves about 6 minutes of CI; `nox -s lowest -- -q` runs everything.
-LOWEST_ARGS = ["--ignore=tests/test_browser.py", "-k", "not the_edition_runs_top_to_bottom and not round_trip"]
+def uv():
+    """uv's binary if it is installed beside nox (requirements-dev.txt) or on PATH, else None."""
+    try:
+        from uv import find_uv_bin
+
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
 
 
-def run_tests(session, default_args=()):
-    session.run("python", "-c", "import sys, numpy, matplotlib, ipywidgets, nbval, pytest; "
+def install(session, *args):
+    """`pip install ARGS` into the session's environment, by uv when there is one (same resolver rules here)."""
+    binary = uv()
+    if binary is None:
+        session.install(*args)
+    else:
+        session.run(binary, "pip", "install", "--python", os.path.join(session.bin, "python"), *args, external=True)
+
+
+# What the matrix leaves to the README's test command: the real-browser tests and the runs of the student edition.
+MATRIX_ARGS = [*PARALLEL, "--ignore=tests/test_browser.py", "-k",
+               "not the_edition_runs_top_to_bottom and not round_trip"]
+
+
+def run_tests(session, default_args, env=None, python="python"):
+    session.run(python, "-c", "import sys, numpy, matplotlib, ipywidgets, nbval, pytest; "
                 "print('Python', sys.version.split()[0], '| numpy', numpy.__version__, '| matplotlib', "
                 "matplotlib.__version__, '| ipywidgets', ipywidgets.__version__, '| nbval', nbval.__version__, "
-                "'| pytest', pytest.__version__)")
+                "'| pytest', pytest.__version__)", env=env, external=True)
     # 07_evaluation rewrites the README pictures in images/; other library versions draw other bytes, so the
     # matrix puts back the pictures the stored notebooks made (the main test run checks those).
     pictures = {path: path.read_bytes() for path in ROOT.glob("images/*.png")}
     try:
-        session.run("python", "-m", "pytest", *(session.posargs or default_args))  # the README's test command
+        session.run(python, "-m", "pytest", *(session.posargs or default_args), env=env, external=True)
     finally:
         for path, content in pictures.items():
             path.write_bytes(content)
@@ -87,15 +126,32 @@ def lowest(session):
     """Python 3.10 and every direct requirement at its lower bound (what the oldest allowed setup gets)."""
     pins = lowest_pins()
     session.log("lowest pins: " + " ".join(pins))
-    session.install(*pins)
-    run_tests(session, LOWEST_ARGS)
+    install(session, *pins)
+    run_tests(session, MATRIX_ARGS)
 
 
 @nox.session(python=NEWEST_PYTHON)
 def newest(session):
-    """The newest Python found here and the newest versions requirements.txt allows."""
+    """The newest Python found here and the newest versions requirements.txt and requirements-dev.txt allow."""
     missing = [v for v in NEWEST_CANDIDATES if NEWEST_CANDIDATES.index(v) < NEWEST_CANDIDATES.index(NEWEST_PYTHON)]
     if missing:
         session.log(f"Python {', '.join(missing)} not found here: newest is Python {NEWEST_PYTHON}")
-    session.install("--upgrade", "-r", "requirements.txt")
-    run_tests(session)
+    install(session, "--upgrade", "-r", "requirements-dev.txt")
+    run_tests(session, MATRIX_ARGS)
+
+
+def cpu_session(name):
+    """Strict nbval on every notebook under one CPU simulation, in the environment nox runs from (.venv)."""
+
+    def simulate(session):
+        env = CPU_SIMULATIONS[name]
+        session.log(" ".join(f"{key}={value!r}" for key, value in env.items()))
+        run_tests(session, [*PARALLEL, "notebooks"], env=env, python=sys.executable)
+
+    machine = "an AVX2 laptop" if name == "avx2" else "an older AVX machine"
+    simulate.__doc__ = f"Every notebook under strict nbval with the kernels of {machine} (in .venv, newest versions)."
+    return nox.session(name=name, venv_backend="none")(simulate)
+
+
+avx2 = cpu_session("avx2")
+avx = cpu_session("avx")

@@ -28,6 +28,7 @@ from .checks import (
 )
 from .data import (
     DEFAULT_PATH,
+    ENV_VAR,
     IMAGE_SIDE,
     N_CLASSES,
     N_DEV,
@@ -36,6 +37,7 @@ from .data import (
     array_sha256,
     check_labels,
     check_X,
+    find_mnist,
     images_to_X,
     load_data,
     load_mnist,

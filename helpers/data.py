@@ -10,13 +10,23 @@ Notation (one convention, used everywhere in the series):
 """
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-#: Where the dataset lives, found from this file's location (works from any working directory).
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "Dataset" / "mnist.npz"
+#: The dataset's place inside the repository (and inside any folder that holds a copy of it).
+RELATIVE_PATH = Path("Dataset") / "mnist.npz"
+
+#: The environment variable that names the dataset file (or a folder holding ``mnist.npz``) explicitly.
+ENV_VAR = "MNIST_PATH"
+
+#: ``Dataset/mnist.npz`` of the checkout the ``helpers`` package was imported from. It exists when the helpers run
+#: from the repository (``pip install -e .``, or ``PYTHONPATH``); a non-editable install (``pip install .``, a wheel,
+#: Binder) puts ``helpers`` in site-packages, where there is no Dataset/: ``find_mnist`` then finds the file through
+#: the current folder instead.
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / RELATIVE_PATH
 
 N_PIXELS = 784  # 28 x 28 images, flattened
 IMAGE_SIDE = 28
@@ -50,6 +60,50 @@ class DatasetError(ValueError):
     """The dataset file is missing, unreadable, or not the MNIST this series expects."""
 
 
+def _explicit(path, source):
+    """The file an explicit ``path`` names (a folder means its ``mnist.npz``); a DatasetError if there is none."""
+    path = Path(path).expanduser()
+    file = path / RELATIVE_PATH.name if path.is_dir() else path
+    if not file.is_file():
+        raise DatasetError(
+            f"MNIST not found: {source} names {path}, and there is no such file. Expected the path of "
+            f"mnist.npz (or of a folder holding it); the repository has it as {RELATIVE_PATH.as_posix()}. " + _FIX
+        )
+    return file
+
+
+def find_mnist(path=None):
+    """The MNIST file the series loads: the first of these places that exists.
+
+    1. ``path``, if given (a file, or a folder holding ``mnist.npz``);
+    2. else the environment variable ``MNIST_PATH``, if set (the same);
+    3. else ``Dataset/mnist.npz`` in the current folder or the nearest of its parents that has one: the
+       repository (or a copy of it) a notebook runs in, however ``helpers`` was installed;
+    4. else ``Dataset/mnist.npz`` of the checkout the ``helpers`` package was imported from (``DEFAULT_PATH``):
+       a student edition in another folder, with the helpers installed editable.
+
+    An explicit path (1, 2) that does not exist is an error naming it; it is never silently replaced by another
+    file. Raises ``DatasetError`` listing every place looked when none has the file.
+    """
+    if path is not None:
+        return _explicit(path, "the path argument")
+    if os.environ.get(ENV_VAR):
+        return _explicit(os.environ[ENV_VAR], f"the environment variable {ENV_VAR}")
+    here = Path.cwd().resolve()
+    candidates = [folder / RELATIVE_PATH for folder in (here, *here.parents)]
+    candidates.append(DEFAULT_PATH)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = "".join(f"\n  - {candidate}" for candidate in dict.fromkeys(candidates))
+    raise DatasetError(
+        f"MNIST not found: looked for {RELATIVE_PATH.as_posix()} in the current folder, in each folder above it "
+        f"and beside the installed helpers package ({ENV_VAR} is not set):{looked}\n"
+        "Run the notebook from inside the repository (a clone has Dataset/mnist.npz), or name the file: "
+        f"load_data(path=...) or the environment variable {ENV_VAR}=/path/to/mnist.npz. " + _FIX
+    )
+
+
 def array_sha256(a):
     """SHA-256 hex digest of an array's raw C-order bytes (independent of how the .npz was zipped)."""
     return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
@@ -63,8 +117,10 @@ def load_mnist(path=None, verify=True):
     Parameters
     ----------
     path : str or Path, optional
-        The .npz file. Default: ``Dataset/mnist.npz`` next to the ``helpers`` package, so the
-        call works the same from the repository root, from ``notebooks/`` or anywhere else.
+        The .npz file (or a folder holding ``mnist.npz``). Default: the environment variable ``MNIST_PATH`` if
+        set, else ``Dataset/mnist.npz`` in the current folder or a folder above it, else beside the ``helpers``
+        package (``find_mnist`` says the order), so the call works from the repository root, from
+        ``notebooks/``, from a student edition anywhere, however the helpers were installed.
     verify : bool
         Check each array's SHA-256 against the published one (about 0.1 s).
 
@@ -78,16 +134,11 @@ def load_mnist(path=None, verify=True):
     Raises
     ------
     DatasetError
-        If the file is missing, is not a valid .npz, holds pickled objects, lacks a key, has an
-        array of the wrong shape or dtype, or fails its checksum. The message says what was
-        expected and how to fix it.
+        If no file is found (the message lists every place looked), or the file is not a valid .npz,
+        holds pickled objects, lacks a key, has an array of the wrong shape or dtype, or fails its
+        checksum. The message says what was expected and how to fix it.
     """
-    path = Path(path) if path is not None else DEFAULT_PATH
-    if not path.is_file():
-        raise DatasetError(
-            f"MNIST not found: looked for the file {path}. "
-            "Expected Dataset/mnist.npz in the repository (it is committed there). " + _FIX
-        )
+    path = find_mnist(path)
     with open(path, "rb") as file:  # we own the file, so it is closed even when the archive is broken
         arrays = _read_arrays(file, path.name, verify)
     return arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"]

@@ -5,6 +5,7 @@ on a Matplotlib ``Axes`` (made for you when ``ax`` is None) and returns what it 
 can check a figure's numbers with an ``assert`` (nbval does not compare images).
 """
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def readme_picture(fig, name, here=None):
     folder = readme_folder(here)
     folder.mkdir(exist_ok=True)
     path = folder / name
-    fig.savefig(path, **README_SAVE)
+    partial = folder / f".{name}.{os.getpid()}.partial.png"
+    fig.savefig(partial, **README_SAVE)
+    os.replace(partial, path)  # whole or not at all: a test reading images/ meanwhile never sees half a file
     return path
 
 

