@@ -1,7 +1,8 @@
 """Checks that diagnose: run a student's function on small fixed cases and name the classic mistake.
 
 Taught with the "Your turn" exercises: ``check_one_hot`` (``01_data.ipynb``), ``check_softmax`` and
-``check_forward_prop`` (``02_forward.ipynb``), ``check_backward_prop`` (``03_backward_loss.ipynb``),
+``check_forward_prop`` (``02_forward.ipynb``), ``check_squared_error_gradient`` (``03_backward_loss.ipynb``),
+``check_backward_prop`` and ``check_leaky_relu_derivative`` (``04_backward_gradients.ipynb``),
 ``check_update_params`` and ``check_momentum_step`` (``05_training.ipynb``), ``check_confusion_matrix``
 (``07_evaluation.ipynb``).
 
@@ -33,7 +34,7 @@ from .training import momentum_step
 
 PASS, FAIL, TODO = "✓", "✗", "…"
 RTOL = 1e-6  # relative error allowed against the reference (float64 inputs everywhere)
-GRAD_EPS = 1e-5  # step of the central differences (03_backward_loss: about the cube root of float64's rounding unit)
+GRAD_EPS = 1e-5  # step of the central differences (04_backward_gradients: about the cube root of float64's eps)
 N_W1_CHECKED = 30  # entries of dW1 compared with finite differences (all of db1, dW2, db2 are)
 NAMES = ("W1", "b1", "W2", "b2")
 GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
@@ -622,7 +623,7 @@ def _backward_case(f):
 def check_backward_prop(backward_prop_function):
     """Check a student's ``backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)`` -> dW1, db1, dW2, db2.
 
-    Used in ``03_backward_loss.ipynb``. On 20 fixed images (float64) each gradient is compared with central
+    Used in ``04_backward_gradients.ipynb``. On 20 fixed images (float64) each gradient is compared with central
     differences of the loss (all of db1, dW2, db2 and 30 entries of dW1, relative error below 1e-6, as
     in the notebook's gradient check); a gradient that fails is matched against the classic mistakes:
     a bias gradient summed to one scalar, a missing ``keepdims`` (shape (10,)), a missing or wrong 1/m
