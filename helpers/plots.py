@@ -537,7 +537,7 @@ def plot_computation_graph():
     both tell the passes apart. Returns a dict: 'fig', 'axes' (forward, backward), 'nodes', 'titles',
     'caption', and the edges drawn as (from, to, label) under 'forward' and 'backward' (see ``GRAPH_*``).
     """
-    fig, (ax_f, ax_b) = plt.subplots(2, 1, figsize=(14, 6.6), gridspec_kw={"height_ratios": [1, 1.25]})
+    fig, (ax_f, ax_b) = plt.subplots(2, 1, figsize=(14, 5.6), gridspec_kw={"height_ratios": [1, 1.25]})
     drawn = {"forward": [], "backward": []}
     _graph_nodes(ax_f, shapes=True)
     for start, end, label in GRAPH_FORWARD:
