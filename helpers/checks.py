@@ -869,6 +869,22 @@ def _squared_error_inputs():
     return tuple(cases)
 
 
+_INNER_PRODUCT = ("builds J with the inner product a.T @ a, one number (Σ_k a_k²), where the outer product a @ a.T, "
+                  "the 10 × 10 matrix of a_k a_k', is meant (for a flat a: np.outer(a, a)); NumPy subtracts that "
+                  "number from every entry of diag(a) without an error, and since the entries of a - Y sum to 0 "
+                  "the result keeps only diag(a)(a - Y): J = diag(a) - a @ a.T")
+
+
+def _uses_inner_product(f, z):
+    """Whether ``f`` answers like J = diag(a) - (a.T @ a): probed with Y = 0, where a - Y no longer sums to 0."""
+    a = softmax(z)
+    try:
+        out = _call(f, z, np.zeros_like(a))
+    except _StudentError:
+        return False
+    return isinstance(out, np.ndarray) and _close(out, a * a - np.sum(a * a)) and not _close(out, a * a)
+
+
 def _squared_error_case(z, Y):
     def case(f):
         from .variants import softmax_jacobian, squared_error_gradient
@@ -930,6 +946,8 @@ def _squared_error_case(z, Y):
         ]
         for wrong, message in named:
             if _close(out, wrong):
+                if wrong is named[4][0] and _uses_inner_product(f, z):
+                    return [_INNER_PRODUCT]
                 return [message]
         return ["differs from dℓ/dz = Jᵀ (a - Y), J = diag(a) - a aᵀ, a = softmax(z): compare it with "
                 "central differences of ℓ, nudging one logit at a time"]
@@ -942,7 +960,8 @@ def check_squared_error_gradient(squared_error_gradient_function):
     Used in ``03_backward_loss.ipynb`` (a transfer exercise: squared error instead of cross-entropy, for one
     image). Three fixed images (typical logits, spread-out logits, a softmax sure of a wrong digit). Diagnoses:
     a - Y (the derivative in a, or cross-entropy's answer), the wrong sign, a factor 2 or ½, only the diagonal
-    of the Jacobian (diag(a), or the sigmoid's a (1 - a)), only - a aᵀ, J @ a - Y, the softmax applied twice,
+    of the Jacobian (diag(a), or the sigmoid's a (1 - a)), the inner product a.T @ a (a number) for the outer
+    a @ a.T (which also leaves only diag(a); told apart by a probe with Y = 0), only - a aᵀ, J @ a - Y, the softmax applied twice,
     J built from z, z - Y for a - Y, J itself returned, `*` for `@` (10 × 10), a flat (10,) answer, a matrix
     product that does not fit. Returns True only when all tests pass.
     """

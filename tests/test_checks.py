@@ -450,6 +450,18 @@ def mse_diagonal_only(z, Y):
     return a * (a - Y)
 
 
+def mse_inner_product(z, Y):  # a.T @ a, a (1, 1) number, where the outer product a @ a.T is meant
+    a = _a(z)
+    J = np.diag(a[:, 0]) - a.T @ a
+    return J.T @ (a - Y)
+
+
+def mse_inner_product_flat(z, Y):  # the same slip with a flat a: a @ a is a number too
+    a = _a(z)[:, 0]
+    J = np.diag(a) - a @ a
+    return (J @ (a - Y[:, 0]))[:, None]
+
+
 def mse_elementwise_with_J(z, Y):
     from helpers.variants import softmax_jacobian
 
@@ -543,6 +555,8 @@ TRANSFER_MISTAKES = [
     ("squared", mse_a_minus_y, ["is a - Y", "through the softmax", "diag(a) - a aᵀ"]),
     ("squared", mse_sigmoid_slope, ["sigmoid's slope a (1 - a)", "all of J"]),
     ("squared", mse_diagonal_only, ["only diag(a)", "- a aᵀ part"]),
+    ("squared", mse_inner_product, ["inner product a.T @ a", "outer product a @ a.T", "10 × 10"]),
+    ("squared", mse_inner_product_flat, ["inner product a.T @ a", "np.outer(a, a)"]),
     ("squared", mse_elementwise_with_J, ["10 × 10", "`*` multiplies elementwise", "J @ (a - Y)"]),
     ("squared", mse_no_half, ["twice too large", "½"]),
     ("squared", mse_wrong_sign, ["wrong sign", "a - Y"]),
@@ -586,6 +600,13 @@ def test_a_correct_transfer_answer_passes(kind, function, capsys):
         function = variants.squared_error_gradient if kind == "squared" else variants.leaky_relu_derivative
     verdict, lines = verdict_and_lines(transfer_check(kind), function, capsys)
     assert verdict is True and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
+
+
+def test_only_the_inner_product_slip_is_told_it_used_the_inner_product(capsys):
+    from helpers.checks import check_squared_error_gradient
+
+    _, lines = verdict_and_lines(check_squared_error_gradient, mse_diagonal_only, capsys)
+    assert "inner product" not in "\n".join(lines) and "only diag(a)" in "\n".join(lines)
 
 
 def test_the_squared_error_reference_agrees_with_central_differences():
