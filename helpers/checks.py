@@ -961,9 +961,9 @@ def check_squared_error_gradient(squared_error_gradient_function):
     image). Three fixed images (typical logits, spread-out logits, a softmax sure of a wrong digit). Diagnoses:
     a - Y (the derivative in a, or cross-entropy's answer), the wrong sign, a factor 2 or ½, only the diagonal
     of the Jacobian (diag(a), or the sigmoid's a (1 - a)), the inner product a.T @ a (a number) for the outer
-    a @ a.T (which also leaves only diag(a); told apart by a probe with Y = 0), only - a aᵀ, J @ a - Y, the softmax applied twice,
-    J built from z, z - Y for a - Y, J itself returned, `*` for `@` (10 × 10), a flat (10,) answer, a matrix
-    product that does not fit. Returns True only when all tests pass.
+    a @ a.T (which also leaves only diag(a); told apart by a probe with Y = 0), only - a aᵀ, J @ a - Y, the
+    softmax applied twice, J built from z, z - Y for a - Y, J itself returned, `*` for `@` (10 × 10), a flat
+    (10,) answer, a matrix product that does not fit. Returns True only when all tests pass.
     """
     cases = [_squared_error_case(z, Y) for z, Y in _squared_error_inputs()]
     return _run(squared_error_gradient_function, [_together(*cases)],

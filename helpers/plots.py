@@ -18,6 +18,7 @@ from .network import forward_prop, get_predictions
 from .stats import accuracy_se
 
 DIGIT_CMAP = "gray_r"  # dark ink on white paper
+ERROR_CMAP = "bwr"  # blue negative, white exactly 0, red positive
 GRID_COLUMNS = 10
 REPOSITORY = Path(__file__).resolve().parent.parent
 # PNGs for the README: fixed dpi and no "Software" version stamp, so a rerun writes the same bytes
@@ -483,16 +484,16 @@ GRAPH_FORWARD = [
 ]
 #: Backward edges (from, to, the gradient that arrives at the arrow's head).
 GRAPH_BACKWARD = [
-    ("L", "A2", r"$-Y/A_2$"),
+    ("L", "A2", r"$dA_2=-Y/A_2$"),
     ("A2", "Z2", r"$dZ_2=A_2-Y$"),
-    ("Z2", "A1", r"$W_2^\top dZ_2$"),
-    ("A1", "Z1", "$dZ_1=W_2^\\top dZ_2$\n$\\odot\\,\\mathrm{ReLU}'(Z_1)$"),
+    ("Z2", "A1", r"$dA_1=W_2^\top dZ_2$"),
+    ("A1", "Z1", r"$dZ_1=dA_1\odot\mathrm{ReLU}'(Z_1)$"),
     ("Z2", "W2, b2", r"$dW_2, db_2$"),
     ("Z1", "W1, b1", r"$dW_1, db_1$"),
 ]
 GRAPH_SHAPES = {"X": "784×m", "Z1": "10×m", "A1": "10×m", "Z2": "10×m", "A2": "10×m", "L": r"mean $\ell_i$",
                 "W1, b1": "10×784, 10×1", "W2, b2": "10×10, 10×1", "Y": "10×m"}
-FORWARD_COLOR, BACKWARD_COLOR = "black", "tab:red"
+FORWARD_COLOR, BACKWARD_COLOR, DONE_COLOR = "black", "tab:red", "gray"
 GRAPH_TITLES = ("Forward: values, left to right (solid black arrows)",
                 "Backward: gradients of the loss, right to left (dashed red arrows)")
 #: What the labels mean, written under the graph (one line each).
@@ -526,16 +527,21 @@ def _graph_nodes(ax, shapes):
                       "ec": "gray" if is_input else "tab:blue"})
 
 
-def plot_computation_graph():
+def plot_computation_graph(reached=None):
     """The network as a computation graph, in two panels: values forward (top), gradients backward (bottom).
 
     Taught in ``03_backward_loss.ipynb`` (and recalled in ``04_backward_gradients.ipynb``). Top: the forward
     pass X -> Z1 -> A1 -> Z2 -> A2 -> L, solid black arrows, each labelled with the value computed at its head;
     the parameters and Y feed in from above; every node shows its shape. Bottom: the same nodes, dashed red
-    arrows from L back to each parameter, each labelled with the gradient that arrives at its head. Labels
-    are per image (one column); a caption says so. Text is 14 pt; line style (solid / dashed) and colour
-    both tell the passes apart. Returns a dict: 'fig', 'axes' (forward, backward), 'nodes', 'titles',
-    'caption', and the edges drawn as (from, to, label) under 'forward' and 'backward' (see ``GRAPH_*``).
+    arrows from L back to each parameter, each labelled with the gradient that arrives at its head (named
+    dA, dZ, dW, db as in the lessons). Labels are per image (one column); a caption says so. Text is 14 pt;
+    line style (solid / dashed) and colour both tell the passes apart.
+
+    ``reached`` (a node of the chain, e.g. "Z2"): where a lesson picks up. The backward arrows along the
+    chain up to that node are drawn grey and dotted (derived earlier), the node is marked "we are here",
+    and a caption line says what the two styles mean. Returns a dict: 'fig', 'axes' (forward, backward),
+    'nodes', 'titles', 'caption', 'done' (the backward edges drawn as derived earlier), and the edges drawn
+    as (from, to, label) under 'forward' and 'backward' (see ``GRAPH_*``).
     """
     fig, (ax_f, ax_b) = plt.subplots(2, 1, figsize=(14, 5.6), gridspec_kw={"height_ratios": [1, 1.25]})
     drawn = {"forward": [], "backward": []}
@@ -550,13 +556,20 @@ def plot_computation_graph():
             _arrow(ax_f, (x0, y0 - _HALF_HEIGHT - 0.05), (x1, y1 + _HALF_HEIGHT + 0.05), FORWARD_COLOR)
         drawn["forward"].append((start, end, label))
     _graph_nodes(ax_b, shapes=False)
+    if reached is not None and (reached not in GRAPH_NODES or GRAPH_NODES[reached][1] != 0.0):
+        chain = [n for n, (_, y) in GRAPH_NODES.items() if y == 0.0]
+        raise ValueError(f"reached must be a node of the chain {chain}, got {reached!r}")
+    done = [] if reached is None else [(a, b, t) for a, b, t in GRAPH_BACKWARD
+                                       if GRAPH_NODES[b][1] == 0.0 and GRAPH_NODES[b][0] >= GRAPH_NODES[reached][0]]
+    caption = list(GRAPH_CAPTION)
     for start, end, label in GRAPH_BACKWARD:
         (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
         if y0 == y1:  # along the chain, right to left; the label under the arrow
-            _arrow(ax_b, (x0 - _HALF_WIDTH + 0.25, y0 - 0.3), (x1 + _HALF_WIDTH - 0.25, y1 - 0.3), BACKWARD_COLOR,
-                   dashed=True)
-            ax_b.text((x0 + x1) / 2, y0 - 0.42, label, ha="center", va="top", fontsize=_GRAPH_FONT,
-                      color=BACKWARD_COLOR)
+            color = DONE_COLOR if (start, end, label) in done else BACKWARD_COLOR
+            ax_b.annotate("", xy=(x1 + _HALF_WIDTH - 0.25, y1 - 0.3), xytext=(x0 - _HALF_WIDTH + 0.25, y0 - 0.3),
+                          arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.8, "shrinkA": 0, "shrinkB": 0,
+                                      "ls": ":" if color == DONE_COLOR else "--"})
+            ax_b.text((x0 + x1) / 2, y0 - 0.42, label, ha="center", va="top", fontsize=_GRAPH_FONT, color=color)
         else:  # up to a parameter; the label beside it
             _arrow(ax_b, (x0, y0 + 0.3), (x1, y1 - 0.3), BACKWARD_COLOR, dashed=True)
             ax_b.text(x0 + 0.12, (y0 + y1) / 2, label, ha="left", va="center", fontsize=_GRAPH_FONT,
@@ -567,11 +580,17 @@ def plot_computation_graph():
         ax.set_xlim(-0.8, 12.8)
         ax.set_ylim(bottom, 2.0)
         ax.axis("off")
-    for row, line in enumerate(GRAPH_CAPTION):
+    if reached is not None:
+        x, y = GRAPH_NODES[reached]
+        ax_b.annotate("we are here", xy=(x - _HALF_WIDTH + 0.1, y + 0.25), xytext=(x - 1.3, y + 0.8), ha="center",
+                      va="center", fontsize=_GRAPH_FONT, fontweight="bold",
+                      arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+        caption.append("Grey dotted: derived earlier (notebook 03).  Red dashed: this lesson.")
+    for row, line in enumerate(caption):
         ax_b.text(-0.7, -1.25 - 0.38 * row, line, ha="left", va="top", fontsize=_GRAPH_FONT, color="dimgray")
     fig.tight_layout()
     return {"fig": fig, "axes": (ax_f, ax_b), "nodes": dict(GRAPH_NODES), "titles": list(GRAPH_TITLES),
-            "caption": list(GRAPH_CAPTION), **drawn}
+            "caption": caption, "done": done, **drawn}
 
 
 def plot_activations(z_column, z_range=3.0, image=None):
@@ -645,10 +664,12 @@ def plot_error_times_input(X, dZ1, unit, images):
 
     Taught in ``04_backward_gradients.ipynb``. X (784, m) the images, dZ1 (10, m) the hidden layer's errors,
     ``unit`` a hidden unit j, ``images`` a few image indices i. Top row: each image x_i (the input
-    activity, gray). Bottom row: its term dZ1[j, i] x_i of row j of dW1 (red positive, blue negative, one
-    colour scale; the error dZ1[j, i] in the title), and last the whole row j of dW1, the mean of all m
-    terms, on its own scale. Text 14 pt. Returns a dict: 'fig', 'errors' (the dZ1[j, i] shown), 'row'
-    (row j of dW1, (784,)), 'terms' (the images' terms, (len(images), 784)).
+    activity, gray). Bottom row: its term dZ1[j, i] x_i of row j of dW1 (the error dZ1[j, i] in the title),
+    and last the whole row j of dW1, the mean of all m terms. Colours: red positive, blue negative, white
+    exactly 0 (a diverging map whose middle is white); the terms share one symmetric scale, with its colour
+    bar, and the mean (far smaller) has its own symmetric scale and colour bar. Text 14 pt. Returns a dict:
+    'fig', 'errors' (the dZ1[j, i] shown), 'row' (row j of dW1, (784,)), 'terms' (the images' terms,
+    (len(images), 784)), 'limits' (the terms' and the row's colour limits: each scale runs from -limit to limit).
     """
     X, dZ1 = np.asarray(X, dtype=np.float64), np.asarray(dZ1, dtype=np.float64)
     m = X.shape[1]
@@ -656,21 +677,22 @@ def plot_error_times_input(X, dZ1, unit, images):
     errors = dZ1[unit, list(images)]
     terms = errors[:, None] * X[:, list(images)].T
     n = len(images)
-    fig, axes = plt.subplots(2, n + 1, figsize=(2.3 * (n + 1), 5.2), layout="constrained")
+    fig, axes = plt.subplots(2, n + 1, figsize=(2.5 * (n + 1) + 1.2, 5.4), layout="constrained")
     limit = float(np.abs(terms).max()) or 1.0
     for c, (i, e, term) in enumerate(zip(images, errors, terms)):
         axes[0, c].imshow(column_to_image(X[:, i]), cmap=DIGIT_CMAP, vmin=0, vmax=1)
         axes[0, c].set_title(f"image {i}: $x_i$", fontsize=14)
-        axes[1, c].imshow(column_to_image(term), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        terms_shown = axes[1, c].imshow(column_to_image(term), cmap=ERROR_CMAP, vmin=-limit, vmax=limit)
         axes[1, c].set_title(f"$dZ_1$ = {e:+.2f}\n× $x_i$", fontsize=14)
     row_limit = float(np.abs(row).max()) or 1.0
-    shown = axes[1, n].imshow(column_to_image(row), cmap="RdBu_r", vmin=-row_limit, vmax=row_limit)
+    row_shown = axes[1, n].imshow(column_to_image(row), cmap=ERROR_CMAP, vmin=-row_limit, vmax=row_limit)
     axes[1, n].set_title(f"row {unit} of $dW_1$:\nmean of {m:,} terms", fontsize=14)
-    axes[0, n].text(0.5, 0.5, f"unit $j$ = {unit}\nred +, blue −,\nwhite 0", ha="center", va="center",
-                    fontsize=14, transform=axes[0, n].transAxes)
+    legend = f"unit $j$ = {unit}\nred +, blue −,\nwhite 0;\nthe terms: one scale,\nthe mean: its own"
+    axes[0, n].text(0.5, 0.5, legend, ha="center", va="center", fontsize=14, transform=axes[0, n].transAxes)
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
     axes[0, n].axis("off")
-    fig.colorbar(shown, ax=axes[1, n], fraction=0.05, pad=0.03).ax.tick_params(labelsize=14)
-    return {"fig": fig, "errors": errors, "row": row, "terms": terms}
+    for shown, where in ((terms_shown, list(axes[1, :n])), (row_shown, axes[1, n])):
+        fig.colorbar(shown, ax=where, fraction=0.05, pad=0.02, shrink=0.9).ax.tick_params(labelsize=14)
+    return {"fig": fig, "errors": errors, "row": row, "terms": terms, "limits": (limit, row_limit)}

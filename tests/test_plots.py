@@ -151,6 +151,46 @@ def test_computation_graph_keeps_values_forward_and_gradients_backward_apart():
     plt.close(drawn["fig"])
 
 
+def test_computation_graph_marks_where_a_lesson_picks_up():
+    from helpers import plot_computation_graph
+
+    drawn = plot_computation_graph(reached="Z2")
+    ax_b = drawn["axes"][1]
+    assert [(a, b) for a, b, _ in drawn["done"]] == [("L", "A2"), ("A2", "Z2")]  # notebook 03's part only
+    arrows = [c for c in ax_b.get_children() if type(c).__name__ == "Annotation" and c.arrow_patch is not None]
+    styles = {c.arrow_patch.get_linestyle() for c in arrows}
+    assert ":" in styles and "--" in styles  # derived earlier vs this lesson, not only by colour
+    texts = [t.get_text() for t in ax_b.texts]
+    assert "we are here" in texts and any("Grey dotted" in t for t in texts)
+    labels = [label for _, _, label in drawn["backward"]]
+    assert "$dA_1=W_2^\\top dZ_2$" in labels and any(label.startswith("$dZ_1=dA_1") for label in labels)
+    plt.close(drawn["fig"])
+    with pytest.raises(ValueError, match="a node of the chain"):
+        plot_computation_graph(reached="W2, b2")
+
+
+def test_error_times_input_shows_white_zero_and_honest_scales():
+    from matplotlib.colors import to_rgb
+
+    from helpers.plots import plot_error_times_input
+
+    rng = np.random.default_rng(0)
+    X = rng.random((784, 30)) * (rng.random((784, 30)) < 0.2)
+    dZ1 = rng.normal(0, 0.3, (10, 30))
+    dZ1[0, 2] = 0.0
+    shown = plot_error_times_input(X, dZ1, unit=0, images=[0, 1, 2])
+    fig = shown["fig"]
+    assert np.allclose(shown["row"], (dZ1 @ X.T / 30)[0])
+    images = [ax.images[0] for ax in fig.axes if ax.images][3:]  # the bottom row: 3 terms, then the mean
+    assert all(min(to_rgb(im.cmap(im.norm(0.0)))) > 0.99 for im in images)  # zero is white, not light grey
+    limit, row_limit = shown["limits"]
+    assert all(im.get_clim() == (-limit, limit) for im in images[:3])  # one symmetric scale for the terms
+    assert images[3].get_clim() == (-row_limit, row_limit) and row_limit < limit
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 2  # each scale has its colour bar
+    plt.close(fig)
+
+
 def test_activations_plot_the_network_functions():
     from helpers import plot_activations, relu, softmax
 
