@@ -1,7 +1,8 @@
 """Checks that diagnose: run a student's function on small fixed cases and name the classic mistake.
 
 Taught with the "Your turn" exercises: ``check_one_hot`` (``01_data.ipynb``), ``check_softmax`` and
-``check_forward_prop`` (``02_forward.ipynb``), ``check_backward_prop`` (``03_backward_loss.ipynb``),
+``check_forward_prop`` (``02_forward.ipynb``), ``check_squared_error_gradient`` (``03_backward_loss.ipynb``),
+``check_backward_prop`` and ``check_leaky_relu_derivative`` (``04_backward_gradients.ipynb``),
 ``check_update_params`` and ``check_momentum_step`` (``05_training.ipynb``), ``check_confusion_matrix``
 (``07_evaluation.ipynb``).
 
@@ -33,7 +34,7 @@ from .training import momentum_step
 
 PASS, FAIL, TODO = "✓", "✗", "…"
 RTOL = 1e-6  # relative error allowed against the reference (float64 inputs everywhere)
-GRAD_EPS = 1e-5  # step of the central differences (03_backward_loss: about the cube root of float64's rounding unit)
+GRAD_EPS = 1e-5  # step of the central differences (04_backward_gradients: about the cube root of float64's eps)
 N_W1_CHECKED = 30  # entries of dW1 compared with finite differences (all of db1, dW2, db2 are)
 NAMES = ("W1", "b1", "W2", "b2")
 GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
@@ -622,7 +623,7 @@ def _backward_case(f):
 def check_backward_prop(backward_prop_function):
     """Check a student's ``backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)`` -> dW1, db1, dW2, db2.
 
-    Used in ``03_backward_loss.ipynb``. On 20 fixed images (float64) each gradient is compared with central
+    Used in ``04_backward_gradients.ipynb``. On 20 fixed images (float64) each gradient is compared with central
     differences of the loss (all of db1, dW2, db2 and 30 entries of dW1, relative error below 1e-6, as
     in the notebook's gradient check); a gradient that fails is matched against the classic mistakes:
     a bias gradient summed to one scalar, a missing ``keepdims`` (shape (10,)), a missing or wrong 1/m
@@ -1033,3 +1034,250 @@ def check_leaky_relu(leaky_relu_function):
     """
     return _run(leaky_relu_function, [_leaky_relu_case(0.1), _leaky_relu_case(0.01)],
                 "Z where Z > 0, slope * Z elsewhere, for the slope passed in")
+
+
+# ---------------------------------------------------------------- 03: the gradient of squared error (transfer)
+
+@lru_cache(maxsize=1)
+def _squared_error_inputs():
+    """Three images' logits z (10, 1) and one-hot labels Y (10, 1): typical, lopsided, sure and wrong."""
+    rng = np.random.default_rng(31)
+    cases = []
+    for label, z in ((3, rng.normal(0, 1, (10, 1))), (7, rng.normal(0, 3, (10, 1))),
+                     (0, 6.0 * np.eye(10)[:, [4]] + rng.normal(0, 0.3, (10, 1)))):
+        cases.append((z, np.eye(10)[:, [label]]))
+    return tuple(cases)
+
+
+_INNER_PRODUCT = ("builds J with the inner product a.T @ a, one number (Σ_k a_k²), where the outer product a @ a.T, "
+                  "the 10 × 10 matrix of a_k a_k', is meant (for a flat a: np.outer(a, a)); NumPy subtracts that "
+                  "number from every entry of diag(a) without an error, and since the entries of a - Y sum to 0 "
+                  "the result keeps only diag(a)(a - Y): J = diag(a) - a @ a.T")
+
+
+def _uses_inner_product(f, z):
+    """Whether ``f`` answers like J = diag(a) - (a.T @ a): probed with Y = 0, where a - Y no longer sums to 0."""
+    a = softmax(z)
+    try:
+        out = _call(f, z, np.zeros_like(a))
+    except _StudentError:
+        return False
+    return isinstance(out, np.ndarray) and _close(out, a * a - np.sum(a * a)) and not _close(out, a * a)
+
+
+def _squared_error_case(z, Y):
+    def case(f):
+        from .variants import softmax_jacobian, squared_error_gradient
+
+        try:
+            out = _call(f, z, Y, on=" on z and Y of shape (10, 1)")
+        except _StudentError as wrapped:
+            err = wrapped.args[0]
+            if isinstance(err, ValueError) and "matmul" in str(err):
+                return [f"raised ValueError in a matrix product ({_first_line(err)}): J is 10 × 10 and a - Y a "
+                        "(10, 1) column, so J @ (a - Y) is (10, 1); a (1, 10) row or a flat (10,) there does not fit"]
+            raise
+        ref = squared_error_gradient(z, Y)
+        problem = _not_an_array(out, "dz", ref.shape)
+        if problem:
+            return [problem]
+        a = softmax(z)
+        J = softmax_jacobian(a)
+        if out.shape != ref.shape:
+            if out.shape == (10, 10):
+                if _close(out, J):
+                    return ["returns the softmax Jacobian J itself (10 × 10): multiply it by dℓ/da, the (10, 1) "
+                            "column a - Y, with a matrix product"]
+                if _close(out, J * (a - Y)) or _close(out, J * (a - Y).T):
+                    return ["is 10 × 10: `*` multiplies elementwise and broadcasts the (10, 1) column against J; "
+                            "the chain rule sums over k, a matrix product: J @ (a - Y)"]
+                return ["is 10 × 10, expected a (10, 1) column like z: one derivative per logit"]
+            if out.size == 10:
+                if _close(out.reshape(ref.shape), ref):
+                    return [f"has shape {out.shape}, expected (10, 1), the shape of z: keep the column "
+                            "(no .ravel(), no flat vectors)"]
+            return [f"has shape {out.shape}, expected (10, 1), the shape of z: one derivative per logit"]
+        if _close(out, ref):
+            return []
+        e = a - Y
+        named = [
+            (e, "is a - Y, the derivative with respect to a (or cross-entropy's dℓ/dz); squared error needs one more "
+                "step of the chain rule, through the softmax: dℓ/dz = Jᵀ (a - Y) with J = diag(a) - a aᵀ"),
+            (-ref, "has the wrong sign: dℓ/da = a - Y (the prediction minus the truth), not Y - a"),
+            (2 * ref, "is twice too large: the ½ in ℓ = ½ Σ (a_k - Y_k)² cancels the 2 of the square's derivative"),
+            (0.5 * ref, "is half the right size: the derivative of ½ u² is u, not ½ u"),
+            (a * e, "keeps only diag(a), the k = k' part of J: every a_k also depends on the other logits through "
+                    "the sum in the softmax, the - a aᵀ part; dℓ/dz = (diag(a) - a aᵀ)(a - Y)"),
+            (a * (1 - a) * e, "uses the sigmoid's slope a (1 - a) elementwise: that is only the diagonal of the "
+                              "softmax Jacobian; the chain rule needs all of J = diag(a) - a aᵀ"),
+            (-np.outer(a, a) @ e, "keeps only - a aᵀ: J = diag(a) - a aᵀ has the diagonal term too"),
+            (J @ a - Y, "computes J @ a - Y: the chain rule multiplies J by the whole derivative dℓ/da = a - Y, "
+                        "J @ (a - Y)"),
+            (squared_error_gradient(a, Y), "applies the softmax twice (to a, which is already softmax(z)): "
+                                           "a = softmax(z), then J = diag(a) - a aᵀ and J (a - Y)"),
+            (J @ (softmax(a) - Y), "applies the softmax twice (to a, which is already softmax(z)): a = softmax(z), "
+                                   "then J (a - Y)"),
+            (softmax_jacobian(softmax(a)) @ (a - Y), "computes J from softmax(a), the softmax applied twice: "
+                                                      "J = diag(a) - a aᵀ with a = softmax(z)"),
+            (softmax_jacobian(z) @ (a - Y), "builds J from the logits z: J = diag(a) - a aᵀ uses the "
+                                            "probabilities a = softmax(z)"),
+            (softmax_jacobian(a) @ (z - Y), "uses z - Y: the loss compares the probabilities a = softmax(z) "
+                                            "with Y, so dℓ/da = a - Y"),
+        ]
+        for wrong, message in named:
+            if _close(out, wrong):
+                if wrong is named[4][0] and _uses_inner_product(f, z):
+                    return [_INNER_PRODUCT]
+                return [message]
+        return ["differs from dℓ/dz = Jᵀ (a - Y), J = diag(a) - a aᵀ, a = softmax(z): compare it with "
+                "central differences of ℓ, nudging one logit at a time"]
+    return case
+
+
+def check_squared_error_gradient(squared_error_gradient_function):
+    """Check a student's ``squared_error_gradient(z, Y)`` -> dℓ/dz (10, 1) for ℓ = ½ Σ_k (a_k - Y_k)², a = softmax(z).
+
+    Used in ``03_backward_loss.ipynb`` (a transfer exercise: squared error instead of cross-entropy, for one
+    image). Three fixed images (typical logits, spread-out logits, a softmax sure of a wrong digit). Diagnoses:
+    a - Y (the derivative in a, or cross-entropy's answer), the wrong sign, a factor 2 or ½, only the diagonal
+    of the Jacobian (diag(a), or the sigmoid's a (1 - a)), the inner product a.T @ a (a number) for the outer
+    a @ a.T (which also leaves only diag(a); told apart by a probe with Y = 0), only - a aᵀ, J @ a - Y, the
+    softmax applied twice, J built from z, z - Y for a - Y, J itself returned, `*` for `@` (10 × 10), a flat
+    (10,) answer, a matrix product that does not fit. Returns True only when all tests pass.
+    """
+    cases = [_squared_error_case(z, Y) for z, Y in _squared_error_inputs()]
+    return _run(squared_error_gradient_function, [_together(*cases)],
+                "dℓ/dz = Jᵀ (a - Y) on 3 images, one of them sure of a wrong digit")
+
+
+# ---------------------------------------------------------------- 04: leaky ReLU's slope (transfer)
+
+@lru_cache(maxsize=1)
+def _leaky_inputs():
+    """Points away from the corner (10, 7), their central differences, and a small network's gradient check."""
+    rng = np.random.default_rng(41)
+    Z = rng.normal(0, 2, (10, 7))
+    Z[np.abs(Z) < 0.05] = 0.5  # no point within a nudge of the corner
+    return Z
+
+
+def _leaky_values(Z, leak):
+    return np.where(Z > 0, Z, leak * Z)
+
+
+def _leaky_slope_case(leak):
+    def case(f):
+        Z = _leaky_inputs()
+        try:
+            out = _call(f, Z, leak, on=f" on Z of shape {Z.shape} with leak = {leak}")
+        except _StudentError as wrapped:
+            err = wrapped.args[0]
+            if isinstance(err, ValueError) and "truth value" in str(err):
+                return ["uses `if` (or `and`/`or`) on a whole array, which has no single truth value: the slope "
+                        "is chosen entry by entry, e.g. with a mask Z > 0 or np.where"]
+            if isinstance(err, TypeError) and ("positional argument" in str(err) or "keyword" in str(err)):
+                return [f"cannot be called as f(Z, leak) ({_first_line(err)}): take the leak as the second "
+                        "argument, def my_leaky_relu_derivative(Z, leak=0.01)"]
+            raise
+        eps = GRAD_EPS
+        ref = (_leaky_values(Z + eps, leak) - _leaky_values(Z - eps, leak)) / (2 * eps)  # central differences
+        problem = _not_an_array(out, "the slopes", Z.shape)
+        if problem:
+            return [problem]
+        if out.shape != Z.shape:
+            if out.size == 1:
+                return [f"returns one number, not a slope per entry of Z {Z.shape}: np.max / max reduce the "
+                        "whole array; the slope is chosen elementwise"]
+            if out.ndim < Z.ndim:
+                return [f"has shape {out.shape}, expected {Z.shape}: np.max / max reduce along an axis; the "
+                        "slope is chosen entry by entry, keeping Z's shape"]
+            return [f"has shape {out.shape}, expected {Z.shape}, the shape of Z: one slope per entry"]
+        if _close(out, ref, rtol=1e-6, atol=1e-8):
+            return []
+        pos, neg = Z > 0, Z <= 0
+        out = np.asarray(out, dtype=float)
+        if _close(out, _leaky_values(Z, leak)):
+            return ["returns leaky ReLU's values, not its slope: the derivative is 1 where z > 0 and leak where "
+                    "z < 0 (each piece is a straight line)"]
+        if _close(out, (Z > 0).astype(float)):
+            return ["is ReLU', 0 for z < 0: leaky ReLU's left piece is leak · z, so its slope there is leak"]
+        if np.allclose(out[pos], leak) and np.allclose(out[neg], 1):
+            return ["has the two slopes swapped: 1 where z > 0 (z itself), leak where z < 0 (leak · z)"]
+        if np.allclose(out[pos], 1) and np.allclose(out[neg], -leak):
+            return ["gives - leak for z < 0: the derivative of leak · z is + leak (positive), whatever the sign of z"]
+        if np.allclose(out[pos], 1) and np.allclose(out[neg], leak * Z[neg]):
+            return ["gives leak · z for z < 0, the value: the slope of the line leak · z is the constant leak"]
+        if np.allclose(out, 1):
+            return ["is 1 everywhere: that is the slope of z itself; for z < 0 leaky ReLU is leak · z, slope leak"]
+        if np.allclose(out[pos], 1) and np.allclose(out[neg], out[neg].flat[0]) and leak != 0.01 \
+                and np.isclose(out[neg].flat[0], 0.01):
+            return [f"uses leak = 0.01 although leak = {leak} was passed: use the argument leak, not a fixed number"]
+        if np.allclose(out[neg], leak) and not np.allclose(out[pos], 1):
+            return ["is right for z < 0 but not for z > 0: there leaky ReLU is z, slope 1"]
+        if np.allclose(out[pos], 1):
+            return ["is right for z > 0 but not for z < 0: there leaky ReLU is leak · z, slope leak"]
+        return ["differs from the central differences (leaky_relu(z + ε) - leaky_relu(z - ε)) / 2ε: the slope is 1 "
+                "where z > 0 and leak where z < 0"]
+    return case
+
+
+def _leaky_corner_case(f):
+    """At z = 0 either one-sided slope is accepted; anything else, or NaN, is not."""
+    Z = np.array([[0.0, -0.0, 2.0], [0.0, -3.0, 0.0]])
+    out = np.asarray(_call(f, Z, 0.01, on=" on a Z with entries exactly 0"), dtype=float)
+    corner = out[Z == 0] if out.shape == Z.shape else np.array([np.nan])
+    if not np.all(np.isin(corner, (0.01, 1.0))):
+        return ["at z = 0 (the corner) the slope must be one of the two one-sided slopes, leak or 1 (ReLU' takes "
+                "the left one, 0): a test z > 0 or z >= 0 gives that"]
+    return []
+
+
+def _leaky_network_case(f):
+    """The slope used in dZ1 of a 784-10-10 network with leaky ReLU units, against central differences of its loss."""
+    params, X, y = _fixed_inputs()
+    X, Y = X[:, :5], one_hot(y[:5], dtype=np.float64)
+    leak = 0.1
+    rng = np.random.default_rng(43)
+    rows, cols = rng.integers(0, N_HIDDEN, 10), rng.integers(0, N_PIXELS, 10)
+
+    def loss(p):
+        A2 = softmax(p[2] @ _leaky_values(p[0] @ X + p[1], leak) + p[3])
+        return cross_entropy_loss(A2, Y)
+
+    def central(which, index):
+        plus, minus = [p.copy() for p in params], [p.copy() for p in params]
+        plus[which][index] += GRAD_EPS
+        minus[which][index] -= GRAD_EPS
+        return (loss(plus) - loss(minus)) / (2 * GRAD_EPS)
+
+    W1, b1, W2, b2 = params
+    Z1 = W1 @ X + b1
+    A1 = _leaky_values(Z1, leak)
+    dZ2 = softmax(W2 @ A1 + b2) - Y
+    slope = np.asarray(_call(f, Z1, leak, on=" on Z1 of shape (10, 5)"), dtype=float)
+    dZ1 = W2.T @ dZ2 * slope
+    dW1, db1 = dZ1 @ X.T / 5, dZ1.sum(axis=1, keepdims=True) / 5
+    num_W1 = np.array([central(0, (r, c)) for r, c in zip(rows, cols)])
+    num_b1 = np.reshape([central(1, i) for i in np.ndindex(b1.shape)], b1.shape)
+    error = max(_relative_error(num_W1, dW1[rows, cols]), _relative_error(num_b1, db1))
+    if error >= RTOL:
+        return [f"gives dW1, db1 of a leaky-ReLU network that fail the gradient check (relative error about "
+                f"{10.0 ** np.round(np.log10(error)):.0e}, a correct one is below {RTOL:.0e})"]
+    return []
+
+
+def check_leaky_relu_derivative(leaky_relu_derivative_function):
+    """Check a student's ``leaky_relu_derivative(Z, leak)`` -> the slope of leaky ReLU, elementwise, Z's shape.
+
+    Used in ``04_backward_gradients.ipynb`` (a transfer exercise). Leaky ReLU is z for z > 0 and leak · z
+    otherwise. Three tests: the slopes on 70 points away from the corner against central differences of
+    leaky ReLU, with leak = 0.01 and 0.2 (a hard-coded 0.01 shows); at z = 0 one of the two one-sided slopes;
+    the gradient check of a 784-10-10 network with leaky-ReLU hidden units whose dZ1 uses the student's slope.
+    Diagnoses: ReLU' (0 for z < 0), the values instead of the slope, swapped slopes, - leak, leak · z, 1
+    everywhere, a hard-coded leak, Python's ``if`` on an array, a reduction to one number (np.max, max), a
+    wrong shape, a missing ``leak`` argument. Returns True only when all tests pass.
+    """
+    return _run(leaky_relu_derivative_function,
+                [_together(_leaky_slope_case(0.01), _leaky_slope_case(0.2)), _leaky_corner_case,
+                 _leaky_network_case],
+                "1 for z > 0, leak for z < 0, and a leaky-ReLU network passes the gradient check")

@@ -78,7 +78,7 @@ def relu(Z):
 
 
 def relu_derivative(Z):
-    """ReLU'(Z): True (= 1) where Z > 0, else False (= 0). Same shape as Z. Taught in ``03_backward_loss.ipynb``.
+    """ReLU'(Z): True (= 1) where Z > 0, else False (= 0). Same shape as Z. Taught in ``04_backward_gradients.ipynb``.
 
     A boolean mask, as in the seed: in ``dZ1 = W2.T @ dZ2 * relu_derivative(Z1)`` True and False act
     as 1 and 0, and the mask is 4x smaller than a float32 copy. (Measured here: the float copy made
@@ -133,7 +133,7 @@ def cross_entropy_loss(A2, Y):
 def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
     """Backward propagation: the gradients of the mean cross-entropy, lines 2-3 of the spec.
 
-    Taught in ``03_backward_loss.ipynb``.
+    Taught in ``04_backward_gradients.ipynb`` (dZ2 = A2 - Y in ``03_backward_loss.ipynb``).
 
     dZ2 = A2 - Y (10, m);  dW2 = 1/m dZ2 A1^T (10, 10);  db2 = 1/m sum_i dZ2 (10, 1);
     dZ1 = W2^T dZ2 * ReLU'(Z1) (10, m);  dW1 = 1/m dZ1 X^T (10, 784);  db1 = 1/m sum_i dZ1 (10, 1).
@@ -219,7 +219,7 @@ accuracy = get_accuracy
 def network_size(n_pixels, n_hidden, n_classes):
     """Run ``forward_prop`` and ``backward_prop`` unchanged on a network of other sizes.
 
-    Taught in ``03_backward_loss.ipynb`` (a 3-2-2 network small enough to work by hand). The two functions
+    Used in ``04_backward_gradients.ipynb`` (a 3-2-2 network small enough to work by hand). The two functions
     check their inputs against the sizes of the series' network (784 pixels, 10 hidden units, 10
     classes: ``PARAM_SHAPES``); inside ``with network_size(3, 2, 2):`` those checks expect the given
     sizes instead. The math is not touched, and the usual sizes are back when the block ends (also after

@@ -19,6 +19,7 @@ from .network import forward_prop, get_predictions
 from .stats import accuracy_se
 
 DIGIT_CMAP = "gray_r"  # dark ink on white paper
+ERROR_CMAP = "bwr"  # blue negative, white exactly 0, red positive
 GRID_COLUMNS = 10
 REPOSITORY = Path(__file__).resolve().parent.parent
 # PNGs for the README: fixed dpi and no "Software" version stamp, so a rerun writes the same bytes
@@ -467,42 +468,45 @@ def plot_blocks(blocks, which):
 
 # ---- Pictures of the math (01-03) ----
 
-#: The network as a computation graph (``plot_computation_graph``): each node's position (x, y).
+#: The network as a computation graph (``plot_computation_graph``): each node's position (x, y), the same in
+#: both panels.
 GRAPH_NODES = {
-    "X": (0.0, 0.0), "Z1": (2.2, 0.0), "A1": (4.4, 0.0), "Z2": (6.6, 0.0), "A2": (8.8, 0.0), "L": (11.0, 0.0),
-    "W1, b1": (2.2, 1.45), "W2, b2": (6.6, 1.45), "Y": (11.0, 1.45),
+    "X": (0.0, 0.0), "Z1": (2.4, 0.0), "A1": (4.8, 0.0), "Z2": (7.2, 0.0), "A2": (9.6, 0.0), "L": (12.0, 0.0),
+    "W1, b1": (2.4, 1.5), "W2, b2": (7.2, 1.5), "Y": (12.0, 1.5),
 }
-#: Forward edges (from, to, the local derivative written on the edge).
+#: Forward edges (from, to, the value computed at the arrow's head; "" for an input feeding that step).
 GRAPH_FORWARD = [
-    ("X", "Z1", r"$W_1$"),
-    ("Z1", "A1", r"$\mathrm{ReLU}'(Z_1)$"),
-    ("A1", "Z2", r"$W_2$"),
-    ("Z2", "A2", r"$\mathrm{diag}(a)-aa^\top$"),
-    ("A2", "L", r"$-Y/A_2$"),
-    ("W1, b1", "Z1", r"$X$, $1$"),
-    ("W2, b2", "Z2", r"$A_1$, $1$"),
-    ("Y", "L", r"$-\log A_2$"),
+    ("X", "Z1", r"$W_1X+b_1$"),
+    ("Z1", "A1", r"ReLU"),
+    ("A1", "Z2", r"$W_2A_1+b_2$"),
+    ("Z2", "A2", r"softmax"),
+    ("A2", "L", r"$-\sum_k Y_k\log A_{2,k}$"),
+    ("W1, b1", "Z1", ""),
+    ("W2, b2", "Z2", ""),
+    ("Y", "L", ""),
 ]
-#: Backward edges (from, to, the gradient that flows along it).
+#: Backward edges (from, to, the gradient that arrives at the arrow's head).
 GRAPH_BACKWARD = [
-    ("L", "A2", r"$\partial \ell_i / \partial A_2$"),
+    ("L", "A2", r"$dA_2=-Y/A_2$"),
     ("A2", "Z2", r"$dZ_2=A_2-Y$"),
-    ("Z2", "A1", r"$W_2^\top dZ_2$"),
-    ("A1", "Z1", r"$dZ_1=W_2^\top dZ_2\odot\mathrm{ReLU}'(Z_1)$"),
-    ("Z2", "W2, b2", "$dW_2=\\frac{1}{m}dZ_2A_1^\\top$\n$db_2=\\frac{1}{m}\\sum_i dZ_2$"),
-    ("Z1", "W1, b1", "$dW_1=\\frac{1}{m}dZ_1X^\\top$\n$db_1=\\frac{1}{m}\\sum_i dZ_1$"),
+    ("Z2", "A1", r"$dA_1=W_2^\top dZ_2$"),
+    ("A1", "Z1", r"$dZ_1=dA_1\odot\mathrm{ReLU}'(Z_1)$"),
+    ("Z2", "W2, b2", r"$dW_2, db_2$"),
+    ("Z1", "W1, b1", r"$dW_1, db_1$"),
 ]
-GRAPH_SHAPES = {"X": "784×m", "Z1": "10×m", "A1": "10×m", "Z2": "10×m", "A2": "10×m", "L": r"mean of $\ell_i$",
+GRAPH_SHAPES = {"X": "784×m", "Z1": "10×m", "A1": "10×m", "Z2": "10×m", "A2": "10×m", "L": r"mean $\ell_i$",
                 "W1, b1": "10×784, 10×1", "W2, b2": "10×10, 10×1", "Y": "10×m"}
-FORWARD_COLOR, BACKWARD_COLOR = "black", "tab:red"
+FORWARD_COLOR, BACKWARD_COLOR, DONE_COLOR = "black", "tab:red", "gray"
+GRAPH_TITLES = ("Forward: values, left to right (solid black arrows)",
+                "Backward: gradients of the loss, right to left (dashed red arrows)")
 #: What the labels mean, written under the graph (one line each).
 GRAPH_CAPTION = [
-    r"Labels are per image $i$: column $i$ of each 10×m array, loss $\ell_i$. "
-    r"As $L=\frac{1}{m}\sum_i\ell_i$, the $\frac{1}{m}$ enters at $dW$ and $db$.",
-    r"diag$(a)-aa^\top$: 10×10, for one column $a$ of $A_2$.   Back through $W_2$: multiply by "
-    r"its transpose $W_2^\top$.   $\odot$: elementwise product.",
+    r"Each gradient is the one arriving from the right times the local derivative of that step (chain rule).",
+    r"Labels per image $i$ (column $i$, loss $\ell_i$); $dW$, $db$ average over the $m$ images.  "
+    r"$\odot$: elementwise product.",
 ]
-_HALF_WIDTH, _HALF_HEIGHT = 0.45, 0.32  # a node's box, in data units (the arrows start and end at its edge)
+_HALF_WIDTH, _HALF_HEIGHT = 0.62, 0.36  # a node's box, in data units (the arrows start and end at its edge)
+_GRAPH_FONT = 14  # every text of the figure, in points (house rule: >= 14 pt)
 
 
 def _node_label(name):
@@ -511,56 +515,85 @@ def _node_label(name):
     return "$" + ", ".join(parts) + "$"
 
 
-def _arrow(ax, start, end, color, rad=0.0):
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.6,
-                                                      "shrinkA": 0, "shrinkB": 0,
+def _arrow(ax, start, end, color, rad=0.0, dashed=False):
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.8,
+                                                      "shrinkA": 0, "shrinkB": 0, "ls": "--" if dashed else "-",
                                                       "connectionstyle": f"arc3,rad={rad}"})
 
 
-def plot_computation_graph(ax=None):
-    """The network as a computation graph: X -> Z1 -> A1 -> Z2 -> A2 -> L, with the parameters and Y.
-
-    Taught in ``03_backward_loss.ipynb``. Black arrows: the forward pass, each labelled with its local
-    derivative (the factor the chain rule multiplies by on that edge). Red arrows: the backward pass,
-    each labelled with the gradient that flows along it. Labels are per image (one column); a caption
-    under the graph says so, and where transposes and elementwise products come in. Returns a dict
-    with the Axes, the node positions, the caption lines and the forward and backward edges drawn,
-    as (from, to, label) (see ``GRAPH_*``).
-    """
-    ax = _axes(ax, figsize=(12, 3.5))
+def _graph_nodes(ax, shapes):
     for name, (x, y) in GRAPH_NODES.items():
         is_input = "," in name or name in ("X", "Y")
-        ax.text(x, y, f"{_node_label(name)}\n{GRAPH_SHAPES[name]}", ha="center", va="center", fontsize=11,
+        text = f"{_node_label(name)}\n{GRAPH_SHAPES[name]}" if shapes else _node_label(name)
+        ax.text(x, y, text, ha="center", va="center", fontsize=_GRAPH_FONT,
                 bbox={"boxstyle": "round,pad=0.3", "lw": 1.2, "fc": "lightyellow" if is_input else "aliceblue",
                       "ec": "gray" if is_input else "tab:blue"})
+
+
+def plot_computation_graph(reached=None):
+    """The network as a computation graph, in two panels: values forward (top), gradients backward (bottom).
+
+    Taught in ``03_backward_loss.ipynb`` (and recalled in ``04_backward_gradients.ipynb``). Top: the forward
+    pass X -> Z1 -> A1 -> Z2 -> A2 -> L, solid black arrows, each labelled with the value computed at its head;
+    the parameters and Y feed in from above; every node shows its shape. Bottom: the same nodes, dashed red
+    arrows from L back to each parameter, each labelled with the gradient that arrives at its head (named
+    dA, dZ, dW, db as in the lessons). Labels are per image (one column); a caption says so. Text is 14 pt;
+    line style (solid / dashed) and colour both tell the passes apart.
+
+    ``reached`` (a node of the chain, e.g. "Z2"): where a lesson picks up. The backward arrows along the
+    chain up to that node are drawn grey and dotted (derived earlier), the node is marked "we are here",
+    and a caption line says what the two styles mean. Returns a dict: 'fig', 'axes' (forward, backward),
+    'nodes', 'titles', 'caption', 'done' (the backward edges drawn as derived earlier), and the edges drawn
+    as (from, to, label) under 'forward' and 'backward' (see ``GRAPH_*``).
+    """
+    fig, (ax_f, ax_b) = plt.subplots(2, 1, figsize=(14, 5.6), gridspec_kw={"height_ratios": [1, 1.25]})
     drawn = {"forward": [], "backward": []}
+    _graph_nodes(ax_f, shapes=True)
     for start, end, label in GRAPH_FORWARD:
         (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
         if y0 == y1:  # along the chain, left to right; the label above the arrow
-            _arrow(ax, (x0 + _HALF_WIDTH, y0 + 0.08), (x1 - _HALF_WIDTH, y1 + 0.08), FORWARD_COLOR)
-            ax.text((x0 + x1) / 2, y0 + 0.22, label, ha="center", va="bottom", fontsize=10, color=FORWARD_COLOR)
-        else:  # down from a parameter (or Y), on the right of the box's centre
-            _arrow(ax, (x0 + 0.15, y0 - _HALF_HEIGHT), (x1 + 0.15, y1 + _HALF_HEIGHT), FORWARD_COLOR)
-            ax.text(x0 + 0.25, (y0 + y1) / 2, label, ha="left", va="center", fontsize=10, color=FORWARD_COLOR)
+            _arrow(ax_f, (x0 + _HALF_WIDTH, y0), (x1 - _HALF_WIDTH, y1), FORWARD_COLOR)
+            ax_f.text((x0 + x1) / 2, y0 + 0.12, label, ha="center", va="bottom", fontsize=_GRAPH_FONT,
+                      color=FORWARD_COLOR)
+        else:  # down from a parameter (or Y)
+            _arrow(ax_f, (x0, y0 - _HALF_HEIGHT - 0.05), (x1, y1 + _HALF_HEIGHT + 0.05), FORWARD_COLOR)
         drawn["forward"].append((start, end, label))
+    _graph_nodes(ax_b, shapes=False)
+    if reached is not None and (reached not in GRAPH_NODES or GRAPH_NODES[reached][1] != 0.0):
+        chain = [n for n, (_, y) in GRAPH_NODES.items() if y == 0.0]
+        raise ValueError(f"reached must be a node of the chain {chain}, got {reached!r}")
+    done = [] if reached is None else [(a, b, t) for a, b, t in GRAPH_BACKWARD
+                                       if GRAPH_NODES[b][1] == 0.0 and GRAPH_NODES[b][0] >= GRAPH_NODES[reached][0]]
+    caption = list(GRAPH_CAPTION)
     for start, end, label in GRAPH_BACKWARD:
         (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
-        if y0 == y1:  # along the chain, right to left, bowing below it; the label under the bow
-            _arrow(ax, (x0 - 0.2, y0 - _HALF_HEIGHT - 0.1), (x1 + 0.2, y1 - _HALF_HEIGHT - 0.1), BACKWARD_COLOR,
-                   rad=-0.4)
-            sag = 0.4 * (x0 - x1 - 0.4) / 2  # how far below its ends the bow reaches
-            ax.text((x0 + x1) / 2, y0 - _HALF_HEIGHT - 0.1 - sag - 0.04, label, ha="center", va="top", fontsize=10,
-                    color=BACKWARD_COLOR)
-        else:  # up to a parameter, on the left of the box's centre; the label on its left
-            _arrow(ax, (x0 - 0.15, y0 + _HALF_HEIGHT), (x1 - 0.15, y1 - _HALF_HEIGHT), BACKWARD_COLOR)
-            ax.text(x0 - 0.25, (y0 + y1) / 2, label, ha="right", va="center", fontsize=9.5, color=BACKWARD_COLOR)
+        if y0 == y1:  # along the chain, right to left; the label under the arrow
+            color = DONE_COLOR if (start, end, label) in done else BACKWARD_COLOR
+            ax_b.annotate("", xy=(x1 + _HALF_WIDTH - 0.25, y1 - 0.3), xytext=(x0 - _HALF_WIDTH + 0.25, y0 - 0.3),
+                          arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.8, "shrinkA": 0, "shrinkB": 0,
+                                      "ls": ":" if color == DONE_COLOR else "--"})
+            ax_b.text((x0 + x1) / 2, y0 - 0.42, label, ha="center", va="top", fontsize=_GRAPH_FONT, color=color)
+        else:  # up to a parameter; the label beside it
+            _arrow(ax_b, (x0, y0 + 0.3), (x1, y1 - 0.3), BACKWARD_COLOR, dashed=True)
+            ax_b.text(x0 + 0.12, (y0 + y1) / 2, label, ha="left", va="center", fontsize=_GRAPH_FONT,
+                      color=BACKWARD_COLOR)
         drawn["backward"].append((start, end, label))
-    for row, line in enumerate(GRAPH_CAPTION):
-        ax.text(-0.6, -1.32 - 0.3 * row, line, ha="left", va="top", fontsize=9.5, color="dimgray")
-    ax.set_xlim(-0.7, 11.7)
-    ax.set_ylim(-1.95, 1.9)
-    ax.axis("off")
-    return {"ax": ax, "nodes": dict(GRAPH_NODES), "caption": list(GRAPH_CAPTION), **drawn}
+    for ax, title, bottom in ((ax_f, GRAPH_TITLES[0], -0.6), (ax_b, GRAPH_TITLES[1], -1.9)):
+        ax.set_title(title, fontsize=_GRAPH_FONT, loc="left")
+        ax.set_xlim(-0.8, 12.8)
+        ax.set_ylim(bottom, 2.0)
+        ax.axis("off")
+    if reached is not None:
+        x, y = GRAPH_NODES[reached]
+        ax_b.annotate("we are here", xy=(x - _HALF_WIDTH + 0.1, y + 0.25), xytext=(x - 1.3, y + 0.8), ha="center",
+                      va="center", fontsize=_GRAPH_FONT, fontweight="bold",
+                      arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+        caption.append("Grey dotted: derived earlier (notebook 03).  Red dashed: this lesson.")
+    for row, line in enumerate(caption):
+        ax_b.text(-0.7, -1.25 - 0.38 * row, line, ha="left", va="top", fontsize=_GRAPH_FONT, color="dimgray")
+    fig.tight_layout()
+    return {"fig": fig, "axes": (ax_f, ax_b), "nodes": dict(GRAPH_NODES), "titles": list(GRAPH_TITLES),
+            "caption": caption, "done": done, **drawn}
 
 
 def plot_activations(z_column, z_range=3.0, image=None):
@@ -605,7 +638,7 @@ def plot_activations(z_column, z_range=3.0, image=None):
 def plot_step_errors(eps, errors, chosen=None, ax=None):
     """Error of a finite-difference derivative against its step eps, on log-log axes.
 
-    Taught in ``03_backward_loss.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
+    Taught in ``04_backward_gradients.ipynb``: for large eps the O(eps^2) truncation error dominates (the right
     branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
     slope -1). Two black guides show those slopes: C eps^2 through the point of the largest step and
     C / eps through the point of the smallest. ``chosen`` (a step) is marked with a vertical line.
@@ -763,3 +796,42 @@ def digit_means(X, y):
     if (counts == 0).any():
         raise ValueError(f"no image of digit(s) {np.flatnonzero(counts == 0).tolist()} in y: their mean is undefined")
     return np.stack([X[:, y == k].mean(axis=1) for k in range(N_CLASSES)], axis=1)
+
+
+def plot_error_times_input(X, dZ1, unit, images):
+    """``dW = error × input activity``: one row of dW1 = 1/m dZ1 X^T as 28 x 28 images, term by term.
+
+    Taught in ``04_backward_gradients.ipynb``. X (784, m) the images, dZ1 (10, m) the hidden layer's errors,
+    ``unit`` a hidden unit j, ``images`` a few image indices i. Top row: each image x_i (the input
+    activity, gray). Bottom row: its term dZ1[j, i] x_i of row j of dW1 (the error dZ1[j, i] in the title),
+    and last the whole row j of dW1, the mean of all m terms. Colours: red positive, blue negative, white
+    exactly 0 (a diverging map whose middle is white); the terms share one symmetric scale, with its colour
+    bar, and the mean (far smaller) has its own symmetric scale and colour bar. Text 14 pt. Returns a dict:
+    'fig', 'errors' (the dZ1[j, i] shown), 'row' (row j of dW1, (784,)), 'terms' (the images' terms,
+    (len(images), 784)), 'limits' (the terms' and the row's colour limits: each scale runs from -limit to limit).
+    """
+    X, dZ1 = np.asarray(X, dtype=np.float64), np.asarray(dZ1, dtype=np.float64)
+    m = X.shape[1]
+    row = dZ1[unit] @ X.T / m  # row j of dW1 = 1/m sum_i dZ1[j, i] x_i
+    errors = dZ1[unit, list(images)]
+    terms = errors[:, None] * X[:, list(images)].T
+    n = len(images)
+    fig, axes = plt.subplots(2, n + 1, figsize=(2.5 * (n + 1) + 1.2, 5.4), layout="constrained")
+    limit = float(np.abs(terms).max()) or 1.0
+    for c, (i, e, term) in enumerate(zip(images, errors, terms)):
+        axes[0, c].imshow(column_to_image(X[:, i]), cmap=DIGIT_CMAP, vmin=0, vmax=1)
+        axes[0, c].set_title(f"image {i}: $x_i$", fontsize=14)
+        terms_shown = axes[1, c].imshow(column_to_image(term), cmap=ERROR_CMAP, vmin=-limit, vmax=limit)
+        axes[1, c].set_title(f"$dZ_1$ = {e:+.2f}\n× $x_i$", fontsize=14)
+    row_limit = float(np.abs(row).max()) or 1.0
+    row_shown = axes[1, n].imshow(column_to_image(row), cmap=ERROR_CMAP, vmin=-row_limit, vmax=row_limit)
+    axes[1, n].set_title(f"row {unit} of $dW_1$:\nmean of {m:,} terms", fontsize=14)
+    legend = f"unit $j$ = {unit}\nred +, blue −,\nwhite 0;\nthe terms: one scale,\nthe mean: its own"
+    axes[0, n].text(0.5, 0.5, legend, ha="center", va="center", fontsize=14, transform=axes[0, n].transAxes)
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0, n].axis("off")
+    for shown, where in ((terms_shown, list(axes[1, :n])), (row_shown, axes[1, n])):
+        fig.colorbar(shown, ax=where, fraction=0.05, pad=0.02, shrink=0.9).ax.tick_params(labelsize=14)
+    return {"fig": fig, "errors": errors, "row": row, "terms": terms, "limits": (limit, row_limit)}

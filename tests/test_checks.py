@@ -611,3 +611,216 @@ def test_the_helpers_references_of_the_transfer_exercises():
     assert M.shape == (784, 10) and M[5].tolist() == [5, 6, 2, 3, 4, 5, 6, 7, 8, 9]
     with pytest.raises(ValueError, match=r"no image of digit\(s\) \[9\]"):
         digit_means(X[:, :9], y[:9])
+
+
+# ---------------------------------------------------------------- transfer exercises of 03 and 04
+
+def verdict_and_lines(check, function, capsys):
+    """A check's verdict (False if it returns False or raises an AssertionError) and its printed lines."""
+    try:
+        verdict = check(function) is not False
+    except AssertionError:
+        verdict = False
+    return verdict, capsys.readouterr().out.splitlines()
+
+
+def _a(z):
+    return softmax(z)
+
+
+def mse_a_minus_y(z, Y):  # cross-entropy's answer, or the derivative in a
+    return _a(z) - Y
+
+
+def mse_sigmoid_slope(z, Y):
+    a = _a(z)
+    return a * (1 - a) * (a - Y)
+
+
+def mse_diagonal_only(z, Y):
+    a = _a(z)
+    return a * (a - Y)
+
+
+def mse_inner_product(z, Y):  # a.T @ a, a (1, 1) number, where the outer product a @ a.T is meant
+    a = _a(z)
+    J = np.diag(a[:, 0]) - a.T @ a
+    return J.T @ (a - Y)
+
+
+def mse_inner_product_flat(z, Y):  # the same slip with a flat a: a @ a is a number too
+    a = _a(z)[:, 0]
+    J = np.diag(a) - a @ a
+    return (J @ (a - Y[:, 0]))[:, None]
+
+
+def mse_elementwise_with_J(z, Y):
+    from helpers.variants import softmax_jacobian
+
+    a = _a(z)
+    return softmax_jacobian(a) * (a - Y)
+
+
+def mse_no_half(z, Y):
+    from helpers.variants import squared_error_gradient
+
+    return 2 * squared_error_gradient(z, Y)
+
+
+def mse_wrong_sign(z, Y):
+    from helpers.variants import softmax_jacobian
+
+    a = _a(z)
+    return softmax_jacobian(a) @ (Y - a)
+
+
+def mse_flat(z, Y):
+    from helpers.variants import squared_error_gradient
+
+    return squared_error_gradient(z, Y).ravel()
+
+
+def mse_softmax_twice(z, Y):
+    from helpers.variants import softmax_jacobian
+
+    a = softmax(_a(z))
+    return softmax_jacobian(a) @ (a - Y)
+
+
+def mse_loops(z, Y):  # correct, written with loops over k and k' (no matrices)
+    a = _a(z)[:, 0]
+    out = np.zeros((10, 1))
+    for k2 in range(10):
+        out[k2, 0] = sum((a[k] - Y[k, 0]) * a[k] * ((k == k2) - a[k2]) for k in range(10))
+    return out
+
+
+def mse_einsum(z, Y):  # correct, with the Jacobian's transpose written out
+    a = _a(z)
+    J = np.diag(a[:, 0]) - a @ a.T
+    return np.einsum("kj,kl->jl", J, a - Y)
+
+
+def leaky_is_relu_slope(Z, leak=0.01):
+    return (Z > 0).astype(float)
+
+
+def leaky_values(Z, leak=0.01):
+    return np.where(Z > 0, Z, leak * Z)
+
+
+def leaky_hard_coded(Z, leak=0.01):
+    return np.where(Z > 0, 1.0, 0.01)
+
+
+def leaky_python_if(Z, leak=0.01):
+    if Z > 0:
+        return 1.0
+    return leak
+
+
+def leaky_minus(Z, leak=0.01):
+    return np.where(Z > 0, 1.0, -leak)
+
+
+def leaky_swapped(Z, leak=0.01):
+    return np.where(Z > 0, leak, 1.0)
+
+
+def leaky_no_leak_argument(Z):
+    return np.where(Z > 0, 1.0, 0.01)
+
+
+def leaky_np_max(Z, leak=0.01):
+    return np.max(Z > 0, leak)
+
+
+def leaky_mask_sum(Z, leak=0.01):  # correct, unusual: a boolean mask and its complement
+    return (Z > 0) + leak * (Z <= 0)
+
+
+def leaky_at_zero_one(Z, leak=0.01):  # correct: the right slope at the corner
+    return np.where(Z >= 0, 1.0, leak)
+
+
+TRANSFER_MISTAKES = [
+    ("squared", mse_a_minus_y, ["is a - Y", "through the softmax", "diag(a) - a aᵀ"]),
+    ("squared", mse_sigmoid_slope, ["sigmoid's slope a (1 - a)", "all of J"]),
+    ("squared", mse_diagonal_only, ["only diag(a)", "- a aᵀ part"]),
+    ("squared", mse_inner_product, ["inner product a.T @ a", "outer product a @ a.T", "10 × 10"]),
+    ("squared", mse_inner_product_flat, ["inner product a.T @ a", "np.outer(a, a)"]),
+    ("squared", mse_elementwise_with_J, ["10 × 10", "`*` multiplies elementwise", "J @ (a - Y)"]),
+    ("squared", mse_no_half, ["twice too large", "½"]),
+    ("squared", mse_wrong_sign, ["wrong sign", "a - Y"]),
+    ("squared", mse_flat, ["(10,)", "(10, 1)", "keep the column"]),
+    ("squared", mse_softmax_twice, ["softmax twice"]),
+    ("leaky", leaky_is_relu_slope, ["is ReLU'", "slope there is leak"]),
+    ("leaky", leaky_values, ["values, not its slope"]),
+    ("leaky", leaky_hard_coded, ["uses leak = 0.01 although leak = 0.2", "the argument leak"]),
+    ("leaky", leaky_python_if, ["`if`", "no single truth value", "entry by entry"]),
+    ("leaky", leaky_minus, ["- leak", "+ leak"]),
+    ("leaky", leaky_swapped, ["swapped"]),
+    ("leaky", leaky_no_leak_argument, ["f(Z, leak)", "second argument"]),
+    ("leaky", leaky_np_max, ["leaky_np_max"]),
+]
+
+
+def transfer_check(kind):
+    from helpers.checks import check_leaky_relu_derivative, check_squared_error_gradient
+
+    return check_squared_error_gradient if kind == "squared" else check_leaky_relu_derivative
+
+
+@pytest.mark.parametrize("kind, function, words", TRANSFER_MISTAKES, ids=[f.__name__ for _, f, _ in TRANSFER_MISTAKES])
+def test_a_transfer_mistake_is_named(kind, function, words, capsys):
+    verdict, lines = verdict_and_lines(transfer_check(kind), function, capsys)
+    assert verdict is False
+    assert lines and all(line.startswith("✗ ") for line in lines), lines
+    text = "\n".join(lines)
+    assert all(word in text for word in words), text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("kind, function", [
+    ("squared", "reference"), ("squared", mse_loops), ("squared", mse_einsum),
+    ("leaky", "reference"), ("leaky", leaky_mask_sum), ("leaky", leaky_at_zero_one),
+], ids=["mse-reference", "mse-loops", "mse-einsum", "leaky-reference", "leaky-mask-sum", "leaky-corner-1"])
+def test_a_correct_backward_transfer_answer_passes(kind, function, capsys):
+    from helpers import variants
+
+    if function == "reference":
+        function = variants.squared_error_gradient if kind == "squared" else variants.leaky_relu_derivative
+    verdict, lines = verdict_and_lines(transfer_check(kind), function, capsys)
+    assert verdict is True and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
+
+
+def test_only_the_inner_product_slip_is_told_it_used_the_inner_product(capsys):
+    from helpers.checks import check_squared_error_gradient
+
+    _, lines = verdict_and_lines(check_squared_error_gradient, mse_diagonal_only, capsys)
+    assert "inner product" not in "\n".join(lines) and "only diag(a)" in "\n".join(lines)
+
+
+def test_the_squared_error_reference_agrees_with_central_differences():
+    from helpers.checks import _squared_error_inputs
+    from helpers.variants import squared_error_gradient
+
+    for z, Y in _squared_error_inputs():
+        def loss(z, Y=Y):
+            return 0.5 * np.sum((softmax(z) - Y) ** 2)
+        eye = np.eye(10)
+        num = np.array([[(loss(z + 1e-6 * eye[:, [k]]) - loss(z - 1e-6 * eye[:, [k]])) / 2e-6] for k in range(10)])
+        assert np.allclose(squared_error_gradient(z, Y), num, atol=1e-9)
+    sure_and_wrong = _squared_error_inputs()[2]
+    assert np.abs(squared_error_gradient(*sure_and_wrong)).max() < 0.05  # the case where squared error barely moves
+
+
+def test_a_leaky_slope_that_fails_only_in_the_network_is_caught(capsys):
+    """A slope right on the fixed points but wrong on other inputs is still caught by the network's gradient check."""
+    def memorised(Z, leak=0.01):
+        if Z.shape != (10, 5):  # the network's Z1 holds 5 images
+            return np.where(Z > 0, 1.0, leak)
+        return np.where(Z > 0, 1.0, 0.0)  # ReLU' there
+
+    verdict, lines = verdict_and_lines(transfer_check("leaky"), memorised, capsys)
+    assert verdict is False and "fail the gradient check" in "\n".join(lines), lines

@@ -252,10 +252,10 @@ def test_predictions_refuse_non_finite_pixels(small_batch, function, bad):
         function(X, *params)
 
 
-# ---- a network small enough to work by hand (03_backward_loss) ----
+# ---- a network small enough to work by hand (04_backward_gradients) ----
 
 def hand_network():
-    """The 3-2-2 network of 03_backward_loss: 3 pixels, 2 hidden units, 2 classes, 1 image of class 0."""
+    """The 3-2-2 network of 04_backward_gradients: 3 pixels, 2 hidden units, 2 classes, 1 image of class 0."""
     W1 = np.array([[1.0, 2.0, 1.0], [-1.0, 1.0, 3.0]])
     b1 = np.array([[0.0], [-0.5]])
     W2 = np.array([[0.5, 1.0], [1.5, -1.0]])

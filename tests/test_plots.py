@@ -118,30 +118,77 @@ def test_plot_history_names_the_run_of_each_curve():
 
 # ---- Pictures of the math (01-03) ----
 
-def test_computation_graph_draws_every_node_and_edge():
+def test_computation_graph_keeps_values_forward_and_gradients_backward_apart():
     from helpers import plot_computation_graph
 
     drawn = plot_computation_graph()
-    ax = drawn["ax"]
+    ax_f, ax_b = drawn["axes"]
     assert list(drawn["nodes"]) == ["X", "Z1", "A1", "Z2", "A2", "L", "W1, b1", "W2, b2", "Y"]
     chain = ["X", "Z1", "A1", "Z2", "A2", "L"]
     xs = [drawn["nodes"][n][0] for n in chain]
     assert xs == sorted(xs) and len({drawn["nodes"][n][1] for n in chain}) == 1  # one row, left to right
     assert [(a, b) for a, b, _ in drawn["forward"]][:5] == list(zip(chain, chain[1:]))
     assert [(a, b) for a, b, _ in drawn["backward"]][:4] == [("L", "A2"), ("A2", "Z2"), ("Z2", "A1"), ("A1", "Z1")]
-    texts = [t.get_text() for t in ax.texts]
-    assert sum(t.startswith("$Z_1$\n10×m") for t in texts) == 1 and any(t.startswith("$X$\n784×m") for t in texts)
-    labels = [label for _, _, label in drawn["forward"] + drawn["backward"]]
-    assert all(labels) and all(label in texts for label in labels)  # every edge labelled, label drawn
-    assert any(t.startswith("$L$\n") and "ell_i" in t for t in texts)  # L is the mean of the ell_i
-    caption = " ".join(drawn["caption"])
-    assert all(line in texts for line in drawn["caption"])
-    assert "ell_i" in caption and "W_2^\\top" in caption and "\\odot" in caption and "diag" in caption
-    assert any("A_2-Y" in t for t in texts) and any("W_2^\\top dZ_2" in t for t in texts)
-    arrows = [c for c in ax.get_children() if type(c).__name__ == "Annotation" and c.arrow_patch is not None]
-    assert len(arrows) == len(drawn["forward"]) + len(drawn["backward"])
-    colors = {matplotlib.colors.to_hex(a.arrow_patch.get_edgecolor()) for a in arrows}
-    assert colors == {matplotlib.colors.to_hex("black"), matplotlib.colors.to_hex("tab:red")}
+    forward_texts = [t.get_text() for t in ax_f.texts]
+    backward_texts = [t.get_text() for t in ax_b.texts]
+    assert sum(t.startswith("$Z_1$\n10×m") for t in forward_texts) == 1  # shapes on the forward panel
+    assert any(t.startswith("$L$\n") and "ell_i" in t for t in forward_texts)  # L is the mean of the ell_i
+    # each panel carries only its own pass: values on top, gradients below
+    assert all(label in forward_texts for _, _, label in drawn["forward"] if label)
+    assert all(label in backward_texts for _, _, label in drawn["backward"])
+    assert not any("d" in label and "_" in label for label in forward_texts if label.startswith("$d"))
+    assert not any(label in backward_texts for _, _, label in drawn["forward"] if label)
+    assert any("A_2-Y" in t for t in backward_texts) and any("W_2^\\top dZ_2" in t for t in backward_texts)
+    arrows = [c for c in ax_b.get_children() if type(c).__name__ == "Annotation"]
+    assert len(arrows) == len(drawn["backward"]) and all(a.arrow_patch.get_linestyle() == "--" for a in arrows)
+    assert all(a.arrow_patch.get_linestyle() == "-" for a in ax_f.get_children()
+               if type(a).__name__ == "Annotation")  # line style, not only colour, tells the passes apart
+    titles = [ax.get_title(loc="left") for ax in (ax_f, ax_b)]
+    assert titles == drawn["titles"] and "Forward" in titles[0] and "Backward" in titles[1]
+    sizes = {t.get_fontsize() for ax in (ax_f, ax_b) for t in [*ax.texts, ax._left_title] if t.get_text()}
+    assert min(sizes) >= 14
+    assert all(line in backward_texts for line in drawn["caption"])
+    plt.close(drawn["fig"])
+
+
+def test_computation_graph_marks_where_a_lesson_picks_up():
+    from helpers import plot_computation_graph
+
+    drawn = plot_computation_graph(reached="Z2")
+    ax_b = drawn["axes"][1]
+    assert [(a, b) for a, b, _ in drawn["done"]] == [("L", "A2"), ("A2", "Z2")]  # notebook 03's part only
+    arrows = [c for c in ax_b.get_children() if type(c).__name__ == "Annotation" and c.arrow_patch is not None]
+    styles = {c.arrow_patch.get_linestyle() for c in arrows}
+    assert ":" in styles and "--" in styles  # derived earlier vs this lesson, not only by colour
+    texts = [t.get_text() for t in ax_b.texts]
+    assert "we are here" in texts and any("Grey dotted" in t for t in texts)
+    labels = [label for _, _, label in drawn["backward"]]
+    assert "$dA_1=W_2^\\top dZ_2$" in labels and any(label.startswith("$dZ_1=dA_1") for label in labels)
+    plt.close(drawn["fig"])
+    with pytest.raises(ValueError, match="a node of the chain"):
+        plot_computation_graph(reached="W2, b2")
+
+
+def test_error_times_input_shows_white_zero_and_honest_scales():
+    from matplotlib.colors import to_rgb
+
+    from helpers.plots import plot_error_times_input
+
+    rng = np.random.default_rng(0)
+    X = rng.random((784, 30)) * (rng.random((784, 30)) < 0.2)
+    dZ1 = rng.normal(0, 0.3, (10, 30))
+    dZ1[0, 2] = 0.0
+    shown = plot_error_times_input(X, dZ1, unit=0, images=[0, 1, 2])
+    fig = shown["fig"]
+    assert np.allclose(shown["row"], (dZ1 @ X.T / 30)[0])
+    images = [ax.images[0] for ax in fig.axes if ax.images][3:]  # the bottom row: 3 terms, then the mean
+    assert all(min(to_rgb(im.cmap(im.norm(0.0)))) > 0.99 for im in images)  # zero is white, not light grey
+    limit, row_limit = shown["limits"]
+    assert all(im.get_clim() == (-limit, limit) for im in images[:3])  # one symmetric scale for the terms
+    assert images[3].get_clim() == (-row_limit, row_limit) and row_limit < limit
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 2  # each scale has its colour bar
+    plt.close(fig)
 
 
 def test_activations_plot_the_network_functions():

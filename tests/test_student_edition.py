@@ -37,7 +37,8 @@ BOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
 EXERCISES = {  # the checks each notebook's "Your turn" exercises call, in order
     "01_data": ["check_one_hot", "check_digit_means"],
     "02_forward": ["check_softmax", "check_forward_prop", "check_leaky_relu"],
-    "03_backward_loss": ["check_backward_prop"],
+    "03_backward_loss": ["check_squared_error_gradient"],
+    "04_backward_gradients": ["check_backward_prop", "check_leaky_relu_derivative"],
     "05_training": ["check_update_params", "check_momentum_step"],
     "07_evaluation": ["check_confusion_matrix"],
     "A1_fast_gradients": [],

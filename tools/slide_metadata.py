@@ -55,7 +55,7 @@ SPLITS = {
 
 #: Cell id -> (text, replacement) in a Markdown cell's source.
 WIDE_EQUATIONS = {
-    "aa246ac6": (  # 03, the worked example's forward pass: wider than the slide at 20 px
+    "aa246ac6": (  # 04, the worked example's forward pass: wider than the slide at 20 px
         r"= (0.1192,\ 0.8808), \qquad \ell = -\log(1 - q)",
         "= (0.1192,\\ 0.8808)$$\n\n$$\\ell = -\\log(1 - q)",
     ),
