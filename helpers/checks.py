@@ -375,7 +375,7 @@ def check_one_hot(one_hot_function):
     """Check a student's ``one_hot(y)`` -> Y (10, m), ``Y[k, i] = 1`` when ``y[i] == k``. Used in ``01_data.ipynb``.
 
     Diagnoses: Y transposed (m × 10), ``y.max() + 1`` rows instead of 10 (or both: the seed's
-    m × (y.max() + 1)), a column without exactly one 1,
+    m × (y.max() + 1)), a row per distinct label (``np.unique(y).size``), a column without exactly one 1,
     the 1 in the wrong row, a forgotten ``return``. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(one_hot_function, [
@@ -577,7 +577,8 @@ def check_forward_prop(forward_prop_function):
     Each of the four lines is checked against the spec applied to the student's own previous line, so
     every wrong line is named: a missing bias, no ReLU (or ReLU' for ReLU), Z1 where A1 belongs, a
     softmax that overflows at logits of +-1000 or normalises along the wrong axis, a flat (10,) bias
-    (a shape error on 6 images, a wrong sum on 10), a transposed result, the right arrays in the wrong
+    (a shape error on 6 images, a wrong sum on 10), a ReLU written with ``np.max`` (an axis), Python's
+    ``max`` or an ``if``, ``W1 * X`` for ``W1 @ X``, a transposed result, the right arrays in the wrong
     order, a wrong number of returned values. Returns None when all tests pass, else raises CheckFailed.
     """
     params, X, _ = _fixed_inputs()
@@ -836,7 +837,11 @@ def check_backward_prop(backward_prop_function):
     (784 or 10 for m), ``W2 @ dZ2`` for ``W2.T @ dZ2``, a missing ReLU' (or A1 for ReLU'), Y - A2 for
     A2 - Y, a transposed gradient, m divided twice, any other common wrong scale (a global m), Z1 where
     A1 belongs in dW2, the inputs changed in place (``dZ2 = A2; dZ2 -= Y``), the right gradients in
-    the wrong order. Returns None when all tests pass, else raises CheckFailed.
+    the wrong order, a bias gradient summed over the units (shape (m,) or (1, m)), tanh's or the sigmoid's
+    slope for ReLU', the softmax's slope applied again after A2 - Y, ``*`` and ``@`` swapped
+    (``np.multiply(W2.T, dZ2)``, ``np.dot`` for the ReLU' product, ``dZ2 * A1.T``; named by a rerun on 10
+    images, where every factor is 10 × 10), ``one_hot(Y)`` applied to the one-hot Y (named by a rerun
+    with the labels), an ``if`` on an array. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(backward_prop_function, [_backward_case],
                 f"dW1, db1, dW2, db2 agree with central differences (relative error below {RTOL:.0e})")
@@ -1016,8 +1021,9 @@ def check_momentum_step(momentum_step_function):
     Used in ``05_training.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
     The spec: V := momentum V - alpha dP, then P := P + V (with the new V). Diagnoses: the gradient added
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
-    with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), and
-    with momentum 0 it must be ``update_params``.
+    with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), a
+    velocity built from the parameters, PyTorch's convention (V := momentum V + dP, P := P - alpha V);
+    messages write the combination computed with its signs; with momentum 0 it must be ``update_params``.
     Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(momentum_step_function, [_momentum_case(0.1, 0.9), _momentum_case(0.05, 0.5),
