@@ -861,6 +861,8 @@ def _step_size_problem(name, out, P, dP, alpha):
         return f"has shape {out.shape}, expected {P.shape}: the update keeps every parameter's shape"
     if _close(out, P - alpha * dP):
         return None
+    if _close(out, P - alpha * P):
+        return "steps by the parameter itself (W - alpha * W), not by its gradient: W := W - alpha * dW"
     (c,), exact = _fit(out - P, -dP)
     if exact and abs(c + alpha) < 1e-6 * alpha:
         return "moves uphill: the update subtracts the gradient, W := W - alpha * dW (minus)"

@@ -571,6 +571,10 @@ def momentum_unscaled_gradient(params, velocity, grads, alpha, mu):
     return tuple(P + V for P, V in zip(params, velocity)), velocity
 
 
+def update_by_the_parameters(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    return W1 - alpha * W1, b1 - alpha * b1, W2 - alpha * W2, b2 - alpha * b2
+
+
 REAL_MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_forward_prop, forward_with_relu(relu_np_max), ["A1 = np.max(Z1, 0)", "axis", "np.maximum(Z1, 0)"]),
     (check_forward_prop, forward_with_relu(relu_np_max_two_arrays), ["np.max(a, axis)", "np.maximum(Z, 0)"]),
@@ -591,6 +595,7 @@ REAL_MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_backward_prop, backward_relu_slope_with_if, ["an `if`", "(Z > 0) for its slope"]),
     (check_one_hot, one_hot_rows_as_distinct_labels, ["a row for each distinct label", "np.zeros((10, m))"]),
     (check_one_hot, one_hot_rows_as_distinct_labels_ranked, ["Y has shape (4, 5): one row per distinct label"]),
+    (check_update_params, update_by_the_parameters, ["W1, b1, W2, b2: steps by the parameter itself"]),
     (check_momentum_step, momentum_from_the_parameters, ["built from the parameters P, not from their gradients"]),
     (check_momentum_step, momentum_pytorch_style,
      ["PyTorch's convention, V := momentum V + dP, then P := P - alpha V", "V := momentum V - alpha dP (minus alpha)",
