@@ -123,9 +123,14 @@ def test_a_blank_submission_scores_0_and_the_solutions_full_marks(course):
     n_checks = sum(not c.metadata["nbgrader"]["solution"]
                    for s in sources for c in grade_ids(nbformat.read(s, as_version=4)).values())
     assert scores(course_dir) == {"blank": (0, n_checks), "solutions": (n_checks, n_checks)}
-    graded = course_dir / "autograded" / "blank" / ASSIGNMENT
-    for source in sources:  # the blank submission fails at its check cells, each "not written yet"
-        for cell in grade_ids(nbformat.read(graded / source.name, as_version=4)).values():
-            if cell.metadata["nbgrader"]["grade"]:
-                [error] = [o for o in cell.outputs if o.output_type == "error"]
-                assert error.ename == "CheckFailed" and error.evalue.endswith("is not written yet")
+    for source in sources:  # the blank submission errs at its check cells only, each "not written yet"
+        for student in SUBMISSIONS:
+            nb = nbformat.read(course_dir / "autograded" / student / ASSIGNMENT / source.name, as_version=4)
+            errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o) for c in nb.cells
+                      for o in c.get("outputs", []) if o.output_type == "error"]
+            if student == "solutions":
+                assert not errors, f"{source.name}: {[(i, o.ename) for i, o in errors]}"
+                continue
+            checks = [i for i, c in grade_ids(nb).items() if c.metadata["nbgrader"]["grade"]]
+            assert [i for i, _ in errors] == checks, f"{source.name}: {[(i, o.ename) for i, o in errors]}"
+            assert all(o.ename == "CheckFailed" and o.evalue.endswith("is not written yet") for _, o in errors)
