@@ -18,6 +18,7 @@ from .blocks import (
     make_blocks,
 )
 from .checks import (
+    CheckFailed,
     check_backward_prop,
     check_confusion_matrix,
     check_forward_prop,

@@ -8,19 +8,28 @@ Taught with the "Your turn" exercises: ``check_one_hot`` (``01_data.ipynb``), ``
 
 Each ``check_<name>(function)`` calls the student's ``function`` on fixed small inputs, compares what it
 returns with the helpers' reference implementation (and, for the gradients, with central finite
-differences), prints one line per finding (what is wrong and how to fix it) and returns True only when
-every test passes:
+differences) and prints one line per finding (what is wrong and how to fix it). Then it gives its verdict:
+it returns None when every test passes (a check cell shows the pass line and nothing after it), and
+otherwise raises ``CheckFailed``, an ``AssertionError`` that IPython shows as one line, not a traceback, so
+that the cell fails (Run All stops there, and nbgrader gives a check cell its points only when it passes):
 
     ✓ my_softmax passes all 4 tests: columns sum to 1, finite at logits of ±1000, input left as it was
     ✗ my_softmax: A has NaN or inf at large logits (exp(1000) overflows to inf, inf / inf = NaN): subtract ...
+    CheckFailed: my_softmax does not pass yet: fix what the ✗ line says, run its cell, then this one
     … my_softmax is not written yet: replace `raise NotImplementedError()` with your code, run its cell, then this one
+    CheckFailed: my_softmax is not written yet
 
 A function that still raises ``NotImplementedError`` gets "not written yet"; any other exception one line
-naming it, never a traceback. The cases come from fixed seeds, warnings of the student's code are silenced
-(an overflow is diagnosed instead), and no number is printed finer than its first digit: the output is the
-same on every machine.
+naming it (and the mistake, when the check can tell which one made it), never a traceback. The cases come
+from fixed seeds, warnings of the student's code are silenced (an overflow is diagnosed instead), and no
+number is printed finer than its first digit: the output is the same on every machine.
+
+A new check is a ``check_<name>(function)`` that returns ``_run(function, cases, passed)``: each case calls
+the student's function through ``_call`` and returns a list of findings (empty when it passes).
 """
 
+import linecache
+import os
 import warnings
 from functools import lru_cache
 from itertools import permutations
@@ -39,6 +48,22 @@ N_W1_CHECKED = 30  # entries of dW1 compared with finite differences (all of db1
 NAMES = ("W1", "b1", "W2", "b2")
 GRAD_NAMES = ("dW1", "db1", "dW2", "db2")
 SHAPES = {"W1": (N_HIDDEN, N_PIXELS), "b1": (N_HIDDEN, 1), "W2": (N_CLASSES, N_HIDDEN), "b2": (N_CLASSES, 1)}
+
+
+class CheckFailed(AssertionError):
+    """A check found a problem; it has printed what is wrong and how to fix it, one line per finding.
+
+    ``findings`` holds those lines. IPython (and so Jupyter and nbgrader) shows an exception that has a
+    ``_render_traceback_`` method by the list of lines that method returns instead of a traceback: here
+    one line, ``CheckFailed: <verdict>``. Plain Python shows the usual traceback.
+    """
+
+    def __init__(self, verdict, findings=()):
+        super().__init__(verdict)
+        self.findings = list(findings)
+
+    def _render_traceback_(self):
+        return [f"{type(self).__name__}: {self}"]
 
 
 class _NotWritten(Exception):
@@ -68,36 +93,45 @@ def _call(function, *args, on="", copy=True):
 def _run(function, cases, passed):
     """Run the cases (functions of the student's function returning a list of findings) until one fails.
 
-    ``passed`` says what the function got right, for the pass line.
+    ``passed`` says what the function got right, for the pass line. Prints the findings; returns None when
+    every case passes, else raises CheckFailed (after printing).
     """
     name = getattr(function, "__name__", "your function")
     if not callable(function):
-        print(f"{FAIL} expected a function, got {type(function).__name__}: pass the function itself, "
-              "e.g. check_softmax(my_softmax), not my_softmax(Z)")
-        return False
+        _fail([f"{FAIL} expected a function, got {type(function).__name__}: pass the function itself, "
+               "e.g. check_softmax(my_softmax), not my_softmax(Z)"], "expected a function")
     for case in cases:
+        failure = None  # (lines, verdict), raised outside the except clauses: no chained traceback
         try:
             findings = case(function)
         except _NotWritten as not_written:
             inner = not_written.args[0]
             if inner not in (name, "<lambda>"):
-                print(f"{TODO} {name} calls {inner}, which is not written yet: write {inner} first "
-                      "(or use the helpers' version)")
+                failure = ([f"{TODO} {name} calls {inner}, which is not written yet: write {inner} first "
+                            "(or use the helpers' version)"], f"{name} calls {inner}, which is not written yet")
             else:
-                print(f"{TODO} {name} is not written yet: replace `raise NotImplementedError()` with your code, "
-                      "run its cell, then this one")
-            return False
+                failure = ([f"{TODO} {name} is not written yet: replace `raise NotImplementedError()` with your "
+                            "code, run its cell, then this one"], f"{name} is not written yet")
         except _StudentError as wrapped:
             err, on = wrapped.args
-            print(f"{FAIL} {name} raised {type(err).__name__}{on}: {_first_line(err)}{_error_hint(err)}")
-            return False
-        if findings:
-            for line in _merge(findings):
-                print(f"{FAIL} {name}: {line}")
-            return False
+            failure = ([f"{FAIL} {name} raised {type(err).__name__}{on}: {_named_error(err) or _first_line(err)}"],
+                       f"{name} raised {type(err).__name__}: fix what the ✗ line says, run its cell, then this one")
+        else:
+            if findings:
+                lines = [f"{FAIL} {name}: {line}" for line in _merge(findings)]
+                what = "the ✗ lines say" if len(lines) > 1 else "the ✗ line says"
+                failure = (lines, f"{name} does not pass yet: fix what {what}, run its cell, then this one")
+        if failure:
+            _fail(*failure)
     tests = f" all {len(cases)} tests" if len(cases) > 1 else ""
     print(f"{PASS} {name} passes{tests}: {passed}")
-    return True
+
+
+def _fail(lines, verdict):
+    """Print the findings, one line each, then raise CheckFailed with the one-line verdict."""
+    for line in lines:
+        print(line)
+    raise CheckFailed(verdict, lines)
 
 
 def _together(*cases):
@@ -116,12 +150,55 @@ def _first_line(err, limit=160):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _error_hint(err):
-    if isinstance(err, ValueError) and "broadcast" in str(err):
-        return " (a sum or max along axis=1 where axis=0 is meant, or without keepdims=True?)"
-    if isinstance(err, ValueError) and "matmul" in str(err):
-        return " (a product in the wrong order, or a missing .T? check the shapes of both factors)"
+_NUMPY_DIR = os.path.dirname(np.__file__)
+_HELPERS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _frames(err):
+    """The (frame, line number) pairs of ``err``'s traceback, outermost first."""
+    frames, tb = [], err.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def _student_line(err):
+    """The line of the student's code where ``err`` was raised ('' if its source is unknown).
+
+    The deepest frame outside NumPy and the helpers; Jupyter keeps each cell's source in linecache.
+    """
+    for frame, number in reversed(_frames(err)):
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if not filename.startswith((_NUMPY_DIR, _HELPERS_DIR)):
+            return linecache.getline(frame.f_code.co_filename, number).strip()
     return ""
+
+
+def _raised_in_numpy(err, *names):
+    """Whether ``err`` was raised inside one of NumPy's Python functions called ``names``."""
+    return any(os.path.abspath(frame.f_code.co_filename).startswith(_NUMPY_DIR) and frame.f_code.co_name in names
+               for frame, _ in _frames(err))
+
+
+def _named_error(err):
+    """The mistake an exception of the student's code shows whatever the check, or None.
+
+    Matched on what raised it (never a hint for a cause it does not show): Python's ``if``/``max``/``and`` on
+    an array (one truth value asked of many), or ``np.max`` used as ``np.maximum``.
+    """
+    line = _student_line(err)
+    if isinstance(err, ValueError) and "truth value of an array" in str(err):
+        if "max(" in line.replace("np.max(", "").replace("np.maximum(", ""):
+            return ("Python's max(Z, 0) compares the whole array Z with 0, and an array is not one True or False: "
+                    "the ReLU takes the larger of each entry and 0, np.maximum(Z, 0), entry by entry")
+        return ("an `if`, `and`, `or` or Python's `max` asks an array for one True or False, and it has one per "
+                "entry: work entry by entry, np.maximum(Z, 0) for the ReLU, (Z > 0) for its slope, "
+                "np.where(Z > 0, Z, 0) for an if/else")
+    if _raised_in_numpy(err, "max", "amax"):
+        return ("np.max(a, axis) is the largest entry of one array (its second argument is an axis), not the "
+                "larger of two: the ReLU is np.maximum(Z, 0), entry by entry")
+    return None
 
 
 def _merge(findings):
@@ -246,7 +323,15 @@ def _one_hot_case(y):
     def case(f):
         ref = one_hot(y)
         m = y.size
-        out = _call(f, y, on=f" on labels y of shape ({m},)")
+        try:
+            out = _call(f, y, on=f" on labels y of shape ({m},)")
+        except _StudentError as wrapped:
+            err = wrapped.args[0]
+            if isinstance(err, IndexError) and _right_on_every_digit(f):
+                return [f"raised IndexError on labels y of shape ({m},): Y has a row for each distinct label, "
+                        f"and {np.unique(y).size} labels occur in y = {y.tolist()}: its label {y.max()} finds no row; "
+                        "every digit needs its row, present or not: np.zeros((10, m))"]
+            raise
         problem = _not_an_array(out, "Y", ref.shape)
         if problem:
             return [problem]
@@ -257,6 +342,11 @@ def _one_hot_case(y):
         if out.shape != ref.shape and out.shape == (m, y.max() + 1):
             return [f"Y is m × (y.max() + 1) = {out.shape}: one row per label (transposed), and only as many "
                     "digits as the largest label + 1; the series wants 10 × m: np.zeros((10, m)), "
+                    "then Y[y, np.arange(m)] = 1"]
+        distinct = np.unique(y).size
+        if out.shape != ref.shape and distinct < y.max() + 1 and distinct in out.shape and m in out.shape:
+            return [f"Y has shape {out.shape}: one row per distinct label ({distinct} occur in y), but a digit "
+                    "missing from y still needs its row: 10 rows, one column per label, np.zeros((10, m)), "
                     "then Y[y, np.arange(m)] = 1"]
         if out.shape != ref.shape and out.shape == (y.max() + 1, m):
             return [f"Y has y.max() + 1 = {y.max() + 1} rows: a digit missing from y still needs its row, "
@@ -273,12 +363,21 @@ def _one_hot_case(y):
     return case
 
 
+def _right_on_every_digit(f):
+    """Whether ``f`` one-hot encodes labels in which all ten digits occur (a probe; never raises)."""
+    y = np.array([4, 0, 7, 1, 9, 2, 5, 3, 8, 6, 1])
+    try:
+        return _close(_call(f, y.copy()), one_hot(y))
+    except Exception:  # noqa: BLE001 - only a probe
+        return False
+
+
 def check_one_hot(one_hot_function):
     """Check a student's ``one_hot(y)`` -> Y (10, m), ``Y[k, i] = 1`` when ``y[i] == k``. Used in ``01_data.ipynb``.
 
     Diagnoses: Y transposed (m × 10), ``y.max() + 1`` rows instead of 10 (or both: the seed's
-    m × (y.max() + 1)), a column without exactly one 1,
-    the 1 in the wrong row, a forgotten ``return``. Returns True only when all tests pass.
+    m × (y.max() + 1)), a row per distinct label (``np.unique(y).size``), a column without exactly one 1,
+    the 1 in the wrong row, a forgotten ``return``. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(one_hot_function, [
         _one_hot_case(np.array([3, 0, 5, 3, 1])),  # m = 5; digits 6-9 absent
@@ -368,7 +467,7 @@ def check_softmax(softmax_function):
 
     Diagnoses: NaN at logits of +-1000 (no max subtracted, or the whole matrix's max), normalising along
     the wrong axis (rows sum to 1), each row's max subtracted, the whole matrix's sum, the input changed
-    in place, a wrong shape, a forgotten ``return``. Returns True only when all tests pass.
+    in place, a wrong shape, a forgotten ``return``. Returns None when all tests pass, else raises CheckFailed.
     """
     square, wide, big = _softmax_inputs()
     return _run(softmax_function, [_softmax_case(square), _softmax_case(wide), _softmax_case(big),
@@ -380,18 +479,38 @@ _FLAT_BIAS = ("a (10,) bias broadcasts wrongly: W @ X + {b}.ravel() adds {b}[i] 
               "row i (unit i), and raises a shape error unless m = 10; keep {b} a (10, 1) column")
 
 
-def _flat_bias_probe(f, params, X10):
-    """The flat-bias finding if ``f`` adds a (10,) bias on 10 images (where it broadcasts), else None."""
+_NP_MAX = ("A1 = np.max(Z1, 0) is the largest entry of each column, one number per image (np.max's second "
+           "argument is an axis), and Z2 = W2 @ A1 then fails unless m = 10: the ReLU takes the larger of each "
+           "entry and 0, A1 = np.maximum(Z1, 0)")
+_TIMES_FOR_AT = ("multiplies {W} * {X} entry by entry, where a layer is a matrix product (each unit sums over "
+                 "its inputs): {Z} = {W} @ {X} + {b}")
+
+
+def _forward_on_10_images(f, params, X10):
+    """What ``f`` got wrong if on 10 images, where a (10,) vector broadcasts, it runs: a flat bias, np.max."""
     W1, b1, W2, b2 = params
     try:
         out = _call(f, W1, b1, W2, b2, X10)
         Z1, A1 = out[0], out[1]
         if _close(Z1, W1 @ X10 + b1.ravel()):
             return _FLAT_BIAS.format(b="b1")
+        if _close(A1, Z1.max(axis=0)) or _close(A1, Z1.max(axis=0, keepdims=True)):
+            return _NP_MAX
         if _close(out[2], W2 @ A1 + b2.ravel()):
             return _FLAT_BIAS.format(b="b2")
     except Exception:  # noqa: BLE001 - only a probe: any other failure keeps the original error
         return None
+    return None
+
+
+def _times_for_at(err):
+    """The finding if a broadcast error comes from W1 * X or W2 * A1 (written * for @), else None."""
+    line = _student_line(err).replace(" ", "")
+    if not (isinstance(err, ValueError) and "broadcast" in str(err)) or "@" in line or "dot(" in line:
+        return None
+    for W, X, Z, b in (("W1", "X", "Z1", "b1"), ("W2", "A1", "Z2", "b2")):
+        if f"{W}*{X}" in line or f"multiply({W},{X})" in line:
+            return _TIMES_FOR_AT.format(W=W, X=X, Z=Z, b=b)
     return None
 
 
@@ -402,9 +521,10 @@ def _forward_case(params, X, X10=None):
             out = _call(f, W1, b1, W2, b2, X, on=f" on X of shape {X.shape}")
         except _StudentError as wrapped:
             err = wrapped.args[0]
-            flat = X10 is not None and isinstance(err, ValueError) and _flat_bias_probe(f, params, X10)
-            if flat:
-                return [f"raised ValueError on X of shape {X.shape} ({_first_line(err, 80)}): {flat}"]
+            named = _named_error(err) or _times_for_at(err) or (
+                X10 is not None and isinstance(err, ValueError) and _forward_on_10_images(f, params, X10))
+            if named:
+                return [f"raised {type(err).__name__} on X of shape {X.shape}: {named}"]
             raise
         problem = _tuple_of(out, 4, "Z1, A1, Z2, A2")
         if problem:
@@ -458,8 +578,9 @@ def check_forward_prop(forward_prop_function):
     Each of the four lines is checked against the spec applied to the student's own previous line, so
     every wrong line is named: a missing bias, no ReLU (or ReLU' for ReLU), Z1 where A1 belongs, a
     softmax that overflows at logits of +-1000 or normalises along the wrong axis, a flat (10,) bias
-    (a shape error on 6 images, a wrong sum on 10), a transposed result, the right arrays in the wrong
-    order, a wrong number of returned values. Returns True only when all tests pass.
+    (a shape error on 6 images, a wrong sum on 10), a ReLU written with ``np.max`` (an axis), Python's
+    ``max`` or an ``if``, ``W1 * X`` for ``W1 @ X``, a transposed result, the right arrays in the wrong
+    order, a wrong number of returned values. Returns None when all tests pass, else raises CheckFailed.
     """
     params, X, _ = _fixed_inputs()
     W1, b1, W2, b2 = params
@@ -472,12 +593,67 @@ def check_forward_prop(forward_prop_function):
 
 # ---------------------------------------------------------------- 03: backward_prop
 
-def _gradients(Z1, A1, A2, W2, X, Y, W2_factor=None, slope=None, divide_by=None, sign=1.0):
-    """The spec's six lines, with one of the classic mistakes switched on by the keyword arguments."""
+def _gradients(Z1, A1, A2, W2, X, Y, W2_factor=None, slope=None, divide_by=None, sign=1.0, dZ2_slope=1.0,
+               times=False, dot_slope=False, dW2_times=False):
+    """The spec's six lines, with one of the classic mistakes switched on by the keyword arguments.
+
+    ``times``: W2.T * dZ2 for W2.T @ dZ2; ``dot_slope``: (W2.T @ dZ2) @ ReLU'(Z1) for the entry-by-entry
+    product; ``dW2_times``: dZ2 * A1.T for dZ2 @ A1.T (these three run only when m = 10).
+    """
     m = X.shape[1] if divide_by is None else divide_by
-    dZ2 = sign * (A2 - Y)
-    dZ1 = (W2.T if W2_factor is None else W2_factor) @ dZ2 * (relu_derivative(Z1) if slope is None else slope)
-    return (dZ1 @ X.T / m, dZ1.sum(axis=1, keepdims=True) / m, dZ2 @ A1.T / m, dZ2.sum(axis=1, keepdims=True) / m)
+    dZ2 = sign * (A2 - Y) * dZ2_slope
+    W2_T = W2.T if W2_factor is None else W2_factor
+    back = W2_T * dZ2 if times else W2_T @ dZ2
+    slope = relu_derivative(Z1) if slope is None else slope
+    dZ1 = back @ slope if dot_slope else back * slope
+    dW2 = dZ2 * A1.T if dW2_times else dZ2 @ A1.T
+    return (dZ1 @ X.T / m, dZ1.sum(axis=1, keepdims=True) / m, dW2 / m, dZ2.sum(axis=1, keepdims=True) / m)
+
+
+def _sigmoid(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+_ONE_HOT_AGAIN = ("one-hot encodes Y again (it runs when given the labels y instead): here Y is already one-hot, "
+                  "10 × m (the walkthrough's backward_prop took the labels and called one_hot(Y) itself); "
+                  "use Y as it is, dZ2 = A2 - Y")
+
+
+def _given_labels(f):
+    """Whether ``f`` returns the right gradients when given the labels y (m,) where Y (10, m) belongs."""
+    params, X, Y, (Z1, A1, Z2, A2), _, _ = _backward_inputs()
+    y = _fixed_inputs()[2]
+    try:
+        out = _call(f, Z1, A1, Z2, A2, params[0], params[2], X, y.copy())
+        return all(_close(g, r) for g, r in zip(out, _gradients(Z1, A1, A2, params[2], X, Y), strict=True))
+    except Exception:  # noqa: BLE001 - only a probe
+        return False
+
+
+def _backward_on_10_images(f_backward):
+    """What a backward_prop that raised on 20 images got wrong, if on 10 (all factors 10 × 10) it runs."""
+    params, X, Y, (Z1, A1, Z2, A2), _, _ = _backward_inputs()
+    W1, W2 = params[0], params[2]
+    Z1, A1, Z2, A2, X, Y = (a[:, :10] for a in (Z1, A1, Z2, A2, X, Y))
+    try:
+        out = _call(f_backward, Z1, A1, Z2, A2, W1, W2, X, Y)
+        if len(out) != 4:
+            return None
+    except Exception:  # noqa: BLE001 - only a probe
+        return None
+    named = []
+    for keyword, message in (
+            ("times", "multiplies W2.T * dZ2 entry by entry (np.multiply or *), where the chain rule sums over "
+                      "the units of layer 2, a matrix product: dZ1 = (W2.T @ dZ2) * (Z1 > 0)"),
+            ("dot_slope", "multiplies by ReLU'(Z1) with a matrix product (np.dot or @), where each entry has its own "
+                          "slope, entry by entry: dZ1 = (W2.T @ dZ2) * (Z1 > 0)"),
+            ("dW2_times", "multiplies dZ2 * A1.T entry by entry, where dW2 sums over the images, a matrix product: "
+                          "dW2 = dZ2 @ A1.T / m")):
+        wrong = _gradients(Z1, A1, A2, W2, X, Y, **{keyword: True})
+        if any(_close_or_false(g, w) and not _close(w, r)
+               for g, w, r in zip(out, wrong, _gradients(Z1, A1, A2, W2, X, Y))):
+            named.append(message)
+    return "; it ".join(named) or None
 
 
 @lru_cache(maxsize=1)
@@ -542,8 +718,15 @@ def _backward_case(f):
     params, X, Y, (Z1, A1, Z2, A2), (rows, cols), numeric = _backward_inputs()
     W1, _, W2, _ = params
     m = X.shape[1]
-    out, changed = _call_watching(f, (Z1, A1, Z2, A2, W1, W2, X, Y),
-                                  ("Z1", "A1", "Z2", "A2", "W1", "W2", "X", "Y"), on=f" on X of shape {X.shape}")
+    try:
+        out, changed = _call_watching(f, (Z1, A1, Z2, A2, W1, W2, X, Y),
+                                      ("Z1", "A1", "Z2", "A2", "W1", "W2", "X", "Y"), on=f" on X of shape {X.shape}")
+    except _StudentError as wrapped:
+        err = wrapped.args[0]
+        named = _named_error(err) or (_ONE_HOT_AGAIN if _given_labels(f) else _backward_on_10_images(f))
+        if named:
+            return [f"raised {type(err).__name__} on X of shape {X.shape}: {named}"]
+        raise
     problem = _tuple_of(out, 4, "dW1, db1, dW2, db2")
     if problem:
         return [problem]
@@ -575,6 +758,21 @@ def _backward_case(f):
          "multiplies by A1 = ReLU(Z1), not by its slope ReLU'(Z1) = (Z1 > 0): dZ1 = W2.T @ dZ2 * (Z1 > 0)"),
         (_gradients(Z1, A1, A2, W2, X, Y, W2_factor=W2, slope=1.0),
          "uses W2 @ dZ2 for W2.T @ dZ2 and misses ReLU'(Z1): dZ1 = W2.T @ dZ2 * (Z1 > 0)"),
+        (_gradients(Z1, A1, A2, W2, X, Y, slope=1 - A1 ** 2),
+         "multiplies by tanh's slope 1 - A1², where this network's activation is the ReLU: "
+         "dZ1 = W2.T @ dZ2 * ReLU'(Z1), with ReLU'(Z1) = (Z1 > 0)"),
+        (_gradients(Z1, A1, A2, W2, X, Y, slope=A1 * (1 - A1)),
+         "multiplies by the sigmoid's slope A1 (1 - A1), where this network's activation is the ReLU: "
+         "dZ1 = W2.T @ dZ2 * ReLU'(Z1), with ReLU'(Z1) = (Z1 > 0)"),
+        (_gradients(Z1, A1, A2, W2, X, Y, slope=_sigmoid(Z1) * (1 - _sigmoid(Z1))),
+         "multiplies by the sigmoid's slope σ(Z1)(1 - σ(Z1)), where this network's activation is the ReLU: "
+         "dZ1 = W2.T @ dZ2 * ReLU'(Z1), with ReLU'(Z1) = (Z1 > 0)"),
+        (_gradients(Z1, A1, A2, W2, X, Y, dZ2_slope=A2 * (1 - A2)),
+         "multiplies A2 - Y by the softmax's slope A2 (1 - A2) again: with the cross-entropy loss, A2 - Y already "
+         "is the derivative through the softmax; dZ2 = A2 - Y"),
+        (_gradients(Z1, A1, A2, W2, X, Y, dZ2_slope=relu_derivative(Z2)),
+         "multiplies A2 - Y by ReLU'(Z2), but layer 2 has no ReLU (its activation is the softmax, already in "
+         "A2 - Y): dZ2 = A2 - Y"),
         (tuple(g / m for g in ref), _TWICE),
         (_gradients(Z1, Z1, A2, W2, X, Y),
          "uses Z1 where the spec has A1: layer 2's input is the activation, dW2 = dZ2 @ A1.T / m"),
@@ -593,6 +791,14 @@ def _backward_case(f):
             if bias and g.size == 1:
                 message = (f"is one number: np.sum({dZ}) sums over the units and the images, so every bias would "
                            f"move by the same amount; sum over the images only: {dZ}.sum(axis=1, keepdims=True) / m")
+            elif bias and g.shape in ((m,), (1, m)):
+                message = (f"has shape {g.shape}, one number per image: it sums over the units (axis=0); a bias "
+                           f"gradient has one number per unit, the sum over the images: "
+                           f"{dZ}.sum(axis=1, keepdims=True) / m, shape {shape}")
+            elif not bias and g.shape == (shape[0], m):
+                message = (f"has shape {g.shape}, one column per image: an entry-by-entry product "
+                           f"({'dZ1 * X' if k == 0 else 'dZ2 * A1'}) leaves the images unsummed, where the matrix "
+                           f"product sums over them: {'dZ1 @ X.T' if k == 0 else 'dZ2 @ A1.T'} / m")
             elif bias and g.shape == (shape[0],):
                 message = ("has shape (10,), not (10, 1): without keepdims=True, b - alpha * db broadcasts "
                            "(10, 1) - (10,) to a 10 × 10 bias after one update; use .sum(axis=1, keepdims=True)")
@@ -617,6 +823,8 @@ def _backward_case(f):
                 error = 10.0 ** np.round(np.log10(_relative_error(num, checked)))
                 findings.append((name, f"disagrees with the numerical gradient (relative error about {error:.0e}, "
                                        f"a correct one is below {RTOL:.0e}): compare it with its line of the spec"))
+    if findings and _given_labels(f):  # a one_hot(Y) that runs on a one-hot Y, wrongly
+        return [_ONE_HOT_AGAIN]
     return findings
 
 
@@ -630,7 +838,11 @@ def check_backward_prop(backward_prop_function):
     (784 or 10 for m), ``W2 @ dZ2`` for ``W2.T @ dZ2``, a missing ReLU' (or A1 for ReLU'), Y - A2 for
     A2 - Y, a transposed gradient, m divided twice, any other common wrong scale (a global m), Z1 where
     A1 belongs in dW2, the inputs changed in place (``dZ2 = A2; dZ2 -= Y``), the right gradients in
-    the wrong order. Returns True only when all tests pass.
+    the wrong order, a bias gradient summed over the units (shape (m,) or (1, m)), tanh's or the sigmoid's
+    slope for ReLU', the softmax's slope applied again after A2 - Y, ``*`` and ``@`` swapped
+    (``np.multiply(W2.T, dZ2)``, ``np.dot`` for the ReLU' product, ``dZ2 * A1.T``; named by a rerun on 10
+    images, where every factor is 10 × 10), ``one_hot(Y)`` applied to the one-hot Y (named by a rerun
+    with the labels), an ``if`` on an array. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(backward_prop_function, [_backward_case],
                 f"dW1, db1, dW2, db2 agree with central differences (relative error below {RTOL:.0e})")
@@ -650,6 +862,8 @@ def _step_size_problem(name, out, P, dP, alpha):
         return f"has shape {out.shape}, expected {P.shape}: the update keeps every parameter's shape"
     if _close(out, P - alpha * dP):
         return None
+    if _close(out, P - alpha * P):
+        return "steps by the parameter itself (W - alpha * W), not by its gradient: W := W - alpha * dW"
     (c,), exact = _fit(out - P, -dP)
     if exact and abs(c + alpha) < 1e-6 * alpha:
         return "moves uphill: the update subtracts the gradient, W := W - alpha * dW (minus)"
@@ -699,7 +913,7 @@ def check_update_params(update_params_function):
     Used in ``05_training.ipynb``. Two values of alpha (0.1, then 0.5: a hard-coded alpha shows).
     Diagnoses: the wrong sign (a step uphill), alpha ignored or hard-coded, a parameter left unchanged,
     a bias that becomes 10 × 10, the inputs changed in place (``W1 -= alpha * dW1``), the right arrays in
-    the wrong order, a wrong number of returned values. Returns True only when all tests pass.
+    the wrong order, a wrong number of returned values. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(update_params_function, [_update_case(0.1), _update_case(0.5)],
                 "every parameter steps by minus alpha times its gradient")
@@ -725,6 +939,8 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
             if problem:
                 return [f"its {what}: {problem}"]
         ref_params, ref_velocity = momentum_step(params, velocity, grads, alpha, momentum)
+        if _pytorch_style(out, params, velocity, grads, alpha, momentum):
+            return [_PYTORCH]
         findings = []
         for name, V_new, V, dP, ref in zip(NAMES, new_velocity, velocity, grads, ref_velocity):
             label = f"V of {name}"
@@ -732,7 +948,8 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
             if problem or V_new.shape != V.shape:
                 findings.append((label, problem or f"has shape {V_new.shape}, expected {V.shape}"))
             elif not _close(V_new, ref):
-                findings.append((label, _velocity_problem(V_new, V, dP, alpha, momentum, zero_velocity)))
+                P = params[NAMES.index(name)]
+                findings.append((label, _velocity_problem(V_new, V, dP, P, alpha, momentum, zero_velocity)))
         if findings:
             return findings
         for name, P_new, P, V_new, V, dP in zip(NAMES, new_params, params, new_velocity, velocity, grads):
@@ -753,25 +970,52 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
     return case
 
 
-def _velocity_problem(V_new, V, dP, alpha, momentum, zero_velocity):
+_PYTORCH = ("uses PyTorch's convention, V := momentum V + dP, then P := P - alpha V (V sums gradients, alpha "
+            "scales the step): the same steps while alpha stays fixed, but here the velocity is the step itself, "
+            "V := momentum V - alpha dP (minus alpha), then P := P + V (plus)")
+
+
+def _pytorch_style(out, params, velocity, grads, alpha, momentum):
+    """Whether the student's (params, velocity) is V := mu V + dP, P := P - alpha V, for every parameter."""
+    try:
+        return all(_close(V_new, momentum * V + dP) and _close(P_new, P - alpha * V_new)
+                   for P_new, V_new, P, V, dP in zip(*out, params, velocity, grads, strict=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def _terms(a, b, first="V", second="dP"):
+    """'0.9 V - 0.1 dP': a combination written with its signs as they are."""
+    return f"{a:.2g} {first} {'-' if b < 0 else '+'} {abs(b):.2g} {second}"
+
+
+def _velocity_problem(V_new, V, dP, P, alpha, momentum, zero_velocity):
+    spec = f"V := momentum V - alpha dP = {_terms(momentum, -alpha)}"
     if zero_velocity:
         (b,), exact = _fit(V_new, dP)
         a = momentum
     else:
         (a, b), exact = _fit(V_new, V, dP)
     if not exact:
-        return "is not momentum * V - alpha * dP"
+        if zero_velocity:
+            (b, c), exact = _fit(V_new, dP, P)
+        else:
+            (a, b, c), exact = _fit(V_new, V, dP, P)
+        if exact and abs(b) < 1e-9 and abs(c) > 1e-9:
+            return (f"is built from the parameters P, not from their gradients dP ({_terms(a, c, 'V', 'P')}): "
+                    f"{spec}")
+        return f"is not momentum * V - alpha * dP: {spec}"
     if abs(b - alpha) < 1e-6:
-        return "adds the gradient: V := momentum * V - alpha * dP (minus: downhill)"
+        return f"adds the gradient ({_terms(a, b)}), a step uphill: subtract it, {spec}"
     if abs(b + 1) < 1e-6 and alpha != 1:
-        return "ignores alpha: V := momentum * V - alpha * dP"
+        return f"ignores alpha ({_terms(a, b)}): {spec}"
     if abs(b + alpha) > 1e-6:
-        return f"scales the gradient by {-b:.2g}, not by alpha = {alpha:g}: V := momentum * V - alpha * dP"
+        return f"computes {_terms(a, b)}, a gradient term that is not -alpha dP: {spec}"
     if abs(a - 1) < 1e-6:
-        return "keeps the whole old velocity: multiply it by momentum, V := momentum * V - alpha * dP"
+        return f"keeps the whole old velocity ({_terms(a, b)}): multiply it by momentum, {spec}"
     if abs(a) < 1e-9:
-        return "forgets the old velocity: V := momentum * V - alpha * dP"
-    return f"keeps {a:.2g} of the old velocity, not momentum = {momentum:g}: V := momentum * V - alpha * dP"
+        return f"forgets the old velocity ({_terms(a, b)}): {spec}"
+    return f"keeps {a:.2g} of the old velocity, not momentum = {momentum:g}: {spec}"
 
 
 def check_momentum_step(momentum_step_function):
@@ -780,9 +1024,10 @@ def check_momentum_step(momentum_step_function):
     Used in ``05_training.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
     The spec: V := momentum V - alpha dP, then P := P + V (with the new V). Diagnoses: the gradient added
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
-    with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), and
-    with momentum 0 it must be ``update_params``.
-    Returns True only when all tests pass.
+    with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), a
+    velocity built from the parameters, PyTorch's convention (V := momentum V + dP, P := P - alpha V);
+    messages write the combination computed with its signs; with momentum 0 it must be ``update_params``.
+    Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(momentum_step_function, [_momentum_case(0.1, 0.9), _momentum_case(0.05, 0.5),
                                          _momentum_case(0.1, 0.0, zero_velocity=True)],
@@ -848,7 +1093,7 @@ def check_confusion_matrix(confusion_matrix_function):
     images with label k predicted as k'. Diagnoses: argmax along the wrong axis (silent when m = 10),
     C transposed, repeated pairs counted once (``C[y, p] += 1``), counts that do not add up to m, a
     float C, a C sized by the largest digit + 1 (a case with no 9 among labels and predictions), a wrong
-    shape. Returns True only when all tests pass.
+    shape. Returns None when all tests pass, else raises CheckFailed.
     """
     (y10, A10), (y30, A30), (y12, A12) = _confusion_inputs()
     return _run(confusion_matrix_function, [_confusion_case(y10, A10),

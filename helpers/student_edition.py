@@ -102,11 +102,11 @@ def _ends_section(cell):
     return cell.cell_type == "markdown" and bool(SECTION_HEADING.match(cell.source))
 
 
-def student_notebook(nb, name="notebook"):
-    """The student edition of one notebook (a new NotebookNode; ``nb`` is not changed). Rules 1-4."""
+def without_worked_solutions(nb):
+    """A copy of the notebook without its worked-solutions section and the line pointing to it (rule 3)."""
     nb = nbformat.from_dict(nb)  # a deep copy
     kept, skipping = [], False
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         if _opens_solutions(cell):
             skipping = True
             continue
@@ -114,6 +114,18 @@ def student_notebook(nb, name="notebook"):
             skipping = False
         if skipping:
             continue
+        if cell.cell_type == "markdown" and POINTER in cell.source:
+            cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() != POINTER).rstrip()
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def student_notebook(nb, name="notebook"):
+    """The student edition of one notebook (a new NotebookNode; ``nb`` is not changed). Rules 1-4."""
+    nb = without_worked_solutions(nb)
+    kept = []
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             source, regions = strip_solutions(cell.source, f"{name}, cell {index}")
             if regions:
@@ -121,8 +133,6 @@ def student_notebook(nb, name="notebook"):
                 _clear(cell)
             elif is_check_cell(cell):
                 _clear(cell)
-        elif POINTER in cell.source:
-            cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() != POINTER).rstrip()
         kept.append(cell)
     nb.cells = kept
     return nb

@@ -1,13 +1,15 @@
 """The checks of helpers.checks: the reference passes, every classic mistake is named, no traceback leaks.
 
-Each wrong implementation below makes one mistake on purpose; the test asserts that the check returns
-False and prints the diagnosis of that mistake (and its fix), on one line per finding.
+Each wrong implementation below makes one mistake on purpose; the test asserts that the check prints the
+diagnosis of that mistake (and its fix), on one line per finding, then raises CheckFailed; a right answer
+gets the pass line and None.
 """
 
 import numpy as np
 import pytest
 
 from helpers import (
+    CheckFailed,
     backward_prop,
     check_backward_prop,
     check_confusion_matrix,
@@ -29,10 +31,18 @@ from helpers.checks import _backward_inputs
 
 
 def run(check, function, capsys):
-    """Run a check; return its verdict and its printed lines."""
-    verdict = check(function)
-    lines = capsys.readouterr().out.splitlines()
-    return verdict, lines
+    """Run a check; return its verdict (None: passed; the CheckFailed it raised) and its printed lines."""
+    try:
+        verdict = check(function)
+    except CheckFailed as failed:
+        verdict = failed
+        assert failed.findings == capsys.readouterr().out.splitlines()  # what it printed, in its own words
+        return verdict, failed.findings
+    return verdict, capsys.readouterr().out.splitlines()
+
+
+def failed(verdict):
+    return isinstance(verdict, CheckFailed)
 
 
 def not_written(*args):
@@ -275,7 +285,7 @@ MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_update_params, update(fixed_alpha=0.1), ["alpha = 0.1, not with the alpha passed in (0.5)"]),
     (check_update_params, update(keep_b1=True), ["b1: is returned unchanged"]),
     (check_update_params, update(flat_db=True), ["b1: has become 10 × 10"]),
-    (check_momentum_step, momentum("gradient added"), ["adds the gradient", "momentum * V - alpha * dP"]),
+    (check_momentum_step, momentum("gradient added"), ["adds the gradient (0.9 V + 0.1 dP)", "0.9 V - 0.1 dP"]),
     (check_momentum_step, momentum("V not decayed"), ["keeps the whole old velocity"]),
     (check_momentum_step, momentum("P - V"), ["steps against the velocity", "P := P + V"]),
     (check_momentum_step, momentum("old velocity"), ["steps with the old velocity"]),
@@ -311,7 +321,7 @@ MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
                          ids=[f"{c.__name__}-{f.__name__}-{w[0][:24]}" for c, f, w in MISTAKES])
 def test_a_classic_mistake_is_named(check, function, words, capsys):
     verdict, lines = run(check, function, capsys)
-    assert verdict is False
+    assert failed(verdict)
     assert lines and all(line.startswith("✗ ") for line in lines), lines
     text = "\n".join(lines)
     for word in words:
@@ -331,14 +341,14 @@ REFERENCES = [(check_one_hot, one_hot), (check_softmax, softmax), (check_forward
 @pytest.mark.parametrize("check, function", REFERENCES, ids=[c.__name__ for c, _ in REFERENCES])
 def test_the_reference_passes(check, function, capsys):
     verdict, lines = run(check, function, capsys)
-    assert verdict is True
+    assert verdict is None
     assert len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
 
 
 @pytest.mark.parametrize("check", [c for c, _ in REFERENCES], ids=[c.__name__ for c, _ in REFERENCES])
 def test_not_written_yet(check, capsys):
     verdict, lines = run(check, not_written, capsys)
-    assert verdict is False
+    assert failed(verdict)
     assert lines == ["… not_written is not written yet: replace `raise NotImplementedError()` with your code, "
                      "run its cell, then this one"]
 
@@ -353,7 +363,7 @@ def test_a_helper_not_written_yet_is_named(capsys):
         return Z1, relu(Z1), Z2, my_softmax(Z2)
 
     verdict, lines = run(check_forward_prop, my_forward_prop, capsys)
-    assert verdict is False
+    assert failed(verdict)
     assert lines == ["… my_forward_prop calls my_softmax, which is not written yet: write my_softmax first "
                      "(or use the helpers' version)"]
 
@@ -363,30 +373,32 @@ def test_another_exception_is_one_line_not_a_traceback(capsys):
         return softmax(Z)[:, :, 0]
 
     verdict, lines = run(check_softmax, softmax_with_an_index_error, capsys)
-    assert verdict is False
+    assert failed(verdict)
     assert len(lines) == 1  # NumPy's own message follows, in the words of the installed version
     assert lines[0].startswith("✗ softmax_with_an_index_error raised IndexError on Z of shape (10, 10): too many")
 
 
-def test_a_broadcast_error_gets_a_hint(capsys):
+def test_an_error_the_check_cannot_name_gets_no_hint(capsys):
+    """No generic 'axis=1 ... keepdims' or 'missing .T' hint: it would point elsewhere than the cause."""
     def softmax_with_a_shape_error(Z):
         return softmax(Z) + np.ones(3)  # (10, 10) + (3,): NumPy refuses to broadcast
 
     verdict, lines = run(check_softmax, softmax_with_a_shape_error, capsys)
-    assert verdict is False and len(lines) == 1
+    assert failed(verdict) and len(lines) == 1
     assert lines[0].startswith("✗ softmax_with_a_shape_error raised ValueError on Z of shape (10, 10): operands")
-    assert "keepdims=True?" in lines[0]
+    assert "keepdims" not in lines[0] and "missing .T" not in lines[0] and not lines[0].endswith("?)")
 
 
 def test_passing_a_result_instead_of_the_function(capsys):
     verdict, lines = run(check_softmax, softmax(np.zeros((10, 2))), capsys)
-    assert verdict is False and "pass the function itself" in lines[0]
+    assert failed(verdict) and "pass the function itself" in lines[0]
 
 
 def test_the_output_is_deterministic(capsys):
-    first = run(check_backward_prop, backward("no relu'"), capsys)
+    first, lines = run(check_backward_prop, backward("no relu'"), capsys)
     _backward_inputs.cache_clear()  # recomputed from the same seeds: the same words
-    assert run(check_backward_prop, backward("no relu'"), capsys) == first
+    again, lines_again = run(check_backward_prop, backward("no relu'"), capsys)
+    assert (str(again), lines_again) == (str(first), lines)
 
 
 def test_the_gradient_check_inputs_are_a_fair_test():
@@ -412,7 +424,7 @@ def test_a_momentum_step_in_place_leaves_the_shared_inputs_intact(capsys):
     run(check_update_params, update_in_place, capsys)
     after = _update_inputs()
     assert all(np.array_equal(a, b) for g, h in zip(before, after) for a, b in zip(g, h))
-    assert run(check_momentum_step, momentum_step, capsys)[0] is True  # the next check still sees the right inputs
+    assert run(check_momentum_step, momentum_step, capsys)[0] is None  # the next check still sees the right inputs
 
 
 def test_the_columns_message_says_axis_and_keepdims():
@@ -824,3 +836,229 @@ def test_a_leaky_slope_that_fails_only_in_the_network_is_caught(capsys):
 
     verdict, lines = verdict_and_lines(transfer_check("leaky"), memorised, capsys)
     assert verdict is False and "fail the gradient check" in "\n".join(lines), lines
+
+
+# ---------------------------------------------------------------- the verdict: None, or CheckFailed in one line
+
+def test_a_failed_check_raises_an_assertion_error_that_ipython_shows_in_one_line(capsys):
+    verdict, lines = run(check_softmax, softmax_rows, capsys)
+    assert isinstance(verdict, AssertionError)  # a failing check cell fails (nbgrader: no points)
+    assert verdict._render_traceback_() == [
+        "CheckFailed: softmax_rows does not pass yet: fix what the ✗ line says, run its cell, then this one"]
+    verdict, _ = run(check_softmax, not_written, capsys)
+    assert verdict._render_traceback_() == ["CheckFailed: not_written is not written yet"]
+
+
+def test_a_passing_check_returns_none_after_its_pass_line(capsys):
+    assert check_softmax(softmax) is None
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+def test_in_a_kernel_a_check_cell_shows_its_findings_then_one_line(tmp_path):
+    """What a student sees: IPython renders CheckFailed by its _render_traceback_, not as a traceback."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in [
+        "import numpy as np\nfrom helpers import check_softmax, softmax",
+        "def my_softmax(Z):\n    return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)\n\ncheck_softmax(my_softmax)",
+        "check_softmax(softmax)",
+    ]])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed, error = nb.cells[1].outputs
+    assert printed.text.startswith("✗ my_softmax: A is normalised along the wrong axis")
+    assert printed.text.count("\n") == 1
+    assert (error.output_type, error.ename) == ("error", "CheckFailed")
+    assert error.traceback == ["CheckFailed: my_softmax does not pass yet: fix what the ✗ line says, run its cell, "
+                               "then this one"]
+    [passed] = nb.cells[2].outputs  # the pass line, and no Out[] after it
+    assert passed.output_type == "stream" and passed.text.startswith("✓ softmax passes")
+
+
+# ---------------------------------------------------------------- real students' mistakes (issue 20), one each
+
+def forward_with_relu(relu_function):
+    def my_forward_prop(W1, b1, W2, b2, X):
+        Z1 = W1 @ X + b1
+        A1 = relu_function(Z1)
+        Z2 = W2 @ A1 + b2
+        return Z1, A1, Z2, softmax(Z2)
+    return my_forward_prop
+
+
+def relu_np_max(Z):
+    return np.max(Z, 0)
+
+
+def relu_np_max_two_arrays(Z):
+    return np.max(0, Z)
+
+
+def relu_np_max_of_a_list(Z):
+    return np.max([Z, 0])
+
+
+def relu_python_max(Z):
+    return max(Z, 0)
+
+
+def relu_if(Z):
+    if Z > 0:
+        return Z
+    return 0
+
+
+def forward_times_for_at(W1, b1, W2, b2, X):
+    Z1 = W1 * X + b1
+    A1 = relu(Z1)
+    Z2 = W2 @ A1 + b2
+    return Z1, A1, Z2, softmax(Z2)
+
+
+def walkthrough_one_hot(Y):  # the classic walkthrough's one_hot, applied to a Y that is already one-hot
+    one_hot_Y = np.zeros((Y.size, Y.max() + 1))
+    one_hot_Y[np.arange(Y.size), Y] = 1
+    return one_hot_Y.T
+
+
+def backward_mistake(kind):
+    def my_backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y):
+        m = X.shape[1]
+        Y = {"one_hot(Y)": one_hot, "walkthrough one_hot(Y)": walkthrough_one_hot}.get(kind, np.asarray)(Y)
+        dZ2 = A2 - Y
+        if kind == "softmax slope":
+            dZ2 = dZ2 * A2 * (1 - A2)
+        dW2 = 1 / m * (dZ2 * A1.T if kind == "dZ2 * A1.T" else dZ2 @ A1.T)
+        db2 = 1 / m * (np.sum(dZ2, axis=0) if kind == "db2 axis=0" else np.sum(dZ2, axis=1, keepdims=True))
+        back = np.multiply(W2.T, dZ2) if kind == "np.multiply(W2.T, dZ2)" else W2.T @ dZ2
+        slope = {"tanh": 1 - A1 ** 2, "sigmoid": A1 * (1 - A1)}.get(kind, Z1 > 0)
+        dZ1 = np.dot(back, slope) if kind == "np.dot for ReLU'" else back * slope
+        dW1 = 1 / m * dZ1 @ X.T
+        db1 = 1 / m * (np.sum(dZ1, axis=0, keepdims=True) if kind == "db1 axis=0" else dZ1.sum(axis=1, keepdims=True))
+        return dW1, db1, dW2, db2
+    return my_backward_prop
+
+
+def backward_relu_slope_with_if(Z1, A1, Z2, A2, W1, W2, X, Y):
+    dZ2 = A2 - Y
+    dZ1 = W2.T @ dZ2
+    if Z1 <= 0:
+        dZ1 = 0 * dZ1
+    return backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y)
+
+
+def one_hot_rows_as_distinct_labels(y):
+    Y = np.zeros((np.unique(y).size, y.size))
+    Y[y, np.arange(y.size)] = 1
+    return Y
+
+
+def one_hot_rows_as_distinct_labels_ranked(y):
+    digits = np.unique(y)
+    Y = np.zeros((digits.size, y.size))
+    Y[np.searchsorted(digits, y), np.arange(y.size)] = 1
+    return Y
+
+
+def momentum_from_the_parameters(params, velocity, grads, alpha, mu):
+    velocity = tuple(mu * V - alpha * P for V, P in zip(velocity, params))
+    return tuple(P + V for P, V in zip(params, velocity)), velocity
+
+
+def momentum_pytorch_style(params, velocity, grads, alpha, mu):
+    velocity = tuple(mu * V + dP for V, dP in zip(velocity, grads))
+    return tuple(P - alpha * V for P, V in zip(params, velocity)), velocity
+
+
+def momentum_unscaled_gradient(params, velocity, grads, alpha, mu):
+    velocity = tuple(mu * V + dP for V, dP in zip(velocity, grads))
+    return tuple(P + V for P, V in zip(params, velocity)), velocity
+
+
+def update_by_the_parameters(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
+    return W1 - alpha * W1, b1 - alpha * b1, W2 - alpha * W2, b2 - alpha * b2
+
+
+REAL_MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
+    (check_forward_prop, forward_with_relu(relu_np_max), ["A1 = np.max(Z1, 0)", "axis", "np.maximum(Z1, 0)"]),
+    (check_forward_prop, forward_with_relu(relu_np_max_two_arrays), ["np.max(a, axis)", "np.maximum(Z, 0)"]),
+    (check_forward_prop, forward_with_relu(relu_np_max_of_a_list), ["np.max(a, axis)", "np.maximum(Z, 0)"]),
+    (check_forward_prop, forward_with_relu(relu_python_max), ["Python's max(Z, 0)", "np.maximum(Z, 0)"]),
+    (check_forward_prop, forward_with_relu(relu_if), ["an `if`", "np.maximum(Z, 0)", "np.where(Z > 0, Z, 0)"]),
+    (check_forward_prop, forward_times_for_at, ["W1 * X entry by entry", "Z1 = W1 @ X + b1"]),
+    (check_backward_prop, backward_mistake("one_hot(Y)"), ["one-hot encodes Y again", "dZ2 = A2 - Y"]),
+    (check_backward_prop, backward_mistake("walkthrough one_hot(Y)"), ["one-hot encodes Y again", "use Y as it is"]),
+    (check_backward_prop, backward_mistake("db2 axis=0"), ["db2: has shape (20,), one number per image", "axis=1"]),
+    (check_backward_prop, backward_mistake("db1 axis=0"), ["db1: has shape (1, 20)", "sums over the units"]),
+    (check_backward_prop, backward_mistake("tanh"), ["dW1, db1: multiplies by tanh's slope 1 - A1²", "(Z1 > 0)"]),
+    (check_backward_prop, backward_mistake("sigmoid"), ["sigmoid's slope A1 (1 - A1)", "(Z1 > 0)"]),
+    (check_backward_prop, backward_mistake("softmax slope"), ["softmax's slope A2 (1 - A2) again", "dZ2 = A2 - Y"]),
+    (check_backward_prop, backward_mistake("np.multiply(W2.T, dZ2)"), ["multiplies W2.T * dZ2", "(W2.T @ dZ2) *"]),
+    (check_backward_prop, backward_mistake("np.dot for ReLU'"), ["ReLU'(Z1) with a matrix product", "entry by entry"]),
+    (check_backward_prop, backward_mistake("dZ2 * A1.T"), ["multiplies dZ2 * A1.T", "dW2 = dZ2 @ A1.T / m"]),
+    (check_backward_prop, backward_relu_slope_with_if, ["an `if`", "(Z > 0) for its slope"]),
+    (check_one_hot, one_hot_rows_as_distinct_labels, ["a row for each distinct label", "np.zeros((10, m))"]),
+    (check_one_hot, one_hot_rows_as_distinct_labels_ranked, ["Y has shape (4, 5): one row per distinct label"]),
+    (check_update_params, update_by_the_parameters, ["W1, b1, W2, b2: steps by the parameter itself"]),
+    (check_momentum_step, momentum_from_the_parameters, ["built from the parameters P, not from their gradients"]),
+    (check_momentum_step, momentum_pytorch_style,
+     ["PyTorch's convention, V := momentum V + dP, then P := P - alpha V", "V := momentum V - alpha dP (minus alpha)",
+      "P := P + V (plus)"]),
+    (check_momentum_step, momentum_unscaled_gradient, ["computes 0.9 V + 1 dP", "0.9 V - 0.1 dP"]),
+]
+
+
+@pytest.mark.parametrize("check, function, words", REAL_MISTAKES,
+                         ids=[f"{c.__name__}-{f.__name__}-{w[0][:30]}" for c, f, w in REAL_MISTAKES])
+def test_a_real_mistake_is_named_without_numpy_s_words(check, function, words, capsys):
+    verdict, lines = run(check, function, capsys)
+    assert failed(verdict) and len(lines) == 1 and lines[0].startswith("✗ "), lines
+    for word in words:
+        assert word in lines[0], f"{word!r} not in:\n{lines[0]}"
+    for numpy_words in ("operands could not", "matmul", "truth value", "index", "scalar", "inhomogeneous"):
+        assert numpy_words not in lines[0], "named in the check's own words, the same with every NumPy"
+
+
+def softmax_log_sum_exp(Z):
+    shifted = Z - Z.max(axis=0, keepdims=True)
+    return np.exp(shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True)))
+
+
+def forward_with_where(W1, b1, W2, b2, X):
+    Z1 = np.dot(W1, X) + b1
+    A1 = np.where(Z1 > 0, Z1, 0.0)
+    Z2 = np.matmul(W2, A1) + b2
+    return Z1, A1, Z2, softmax_log_sum_exp(Z2)
+
+
+def backward_einsum(Z1, A1, Z2, A2, W1, W2, X, Y):
+    m = X.shape[1]
+    dZ2 = A2 - Y
+    dZ1 = np.einsum("kj,ki->ji", W2, dZ2) * (A1 > 0)  # A1 > 0 as ReLU'(Z1)
+    return (np.einsum("ji,pi->jp", dZ1, X) / m, dZ1.mean(axis=1, keepdims=True),
+            np.einsum("ki,ji->kj", dZ2, A1) / m, dZ2.mean(axis=1, keepdims=True))
+
+
+def one_hot_with_eye(y):
+    return np.eye(10)[:, y]
+
+
+def confusion_with_bincount(y, A2):
+    return np.bincount(10 * y + A2.argmax(axis=0), minlength=100).reshape(10, 10)
+
+
+def momentum_in_two_lines(params, velocity, grads, alpha, mu):
+    velocity = [mu * V - alpha * dP for V, dP in zip(velocity, grads)]
+    return [P + V for P, V in zip(params, velocity)], velocity
+
+
+UNUSUAL_BUT_RIGHT = [(check_softmax, softmax_log_sum_exp), (check_forward_prop, forward_with_where),
+                     (check_backward_prop, backward_einsum), (check_one_hot, one_hot_with_eye),
+                     (check_confusion_matrix, confusion_with_bincount), (check_momentum_step, momentum_in_two_lines)]
+
+
+@pytest.mark.parametrize("check, function", UNUSUAL_BUT_RIGHT, ids=[f.__name__ for _, f in UNUSUAL_BUT_RIGHT])
+def test_an_unusual_right_answer_passes(check, function, capsys):
+    verdict, lines = run(check, function, capsys)
+    assert verdict is None and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
