@@ -39,7 +39,6 @@ from nbconvert import SlidesExporter
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent
 HTML_MANAGER = "1.0.15"  # @jupyter-widgets/html-manager for ipywidgets 8
-HTML_MANAGER_URL = f"https://registry.npmjs.org/@jupyter-widgets/html-manager/-/html-manager-{HTML_MANAGER}.tgz"
 HTML_MANAGER_SHA512 = "5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA=="
 CACHE = Path.home() / ".cache" / "mnist-from-scratch"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,22 +47,36 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 WIDTH, HEIGHT = 1280, 720
 
 
-def html_manager_tarball():
-    """The html-manager package from the npm registry (cached), checked against its SHA-512."""
-    path = CACHE / f"html-manager-{HTML_MANAGER}.tgz"
+def npm_tarball(package, version, sha512):
+    """The tarball of an npm ``package`` at ``version`` from the npm registry (cached in ``CACHE``), checked
+    against the registry's SHA-512 (``sha512``, base64, the registry's ``dist.integrity`` without ``sha512-``)."""
+    name = f"{package.rsplit('/', 1)[-1]}-{version}.tgz"
+    url = f"https://registry.npmjs.org/{package}/-/{name}"
+    path = CACHE / name
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        print(f"fetching {HTML_MANAGER_URL} (once; kept in {CACHE})")
-        with urllib.request.urlopen(HTML_MANAGER_URL, timeout=120) as response:
+        print(f"fetching {url} (once; kept in {CACHE})")
+        with urllib.request.urlopen(url, timeout=120) as response:
             data = response.read()
         path.write_bytes(data)
     data = path.read_bytes()
     digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if digest != HTML_MANAGER_SHA512:
+    if digest != sha512:
         path.unlink()
-        raise RuntimeError(f"{path.name}: SHA-512 {digest} is not the npm registry's {HTML_MANAGER_SHA512}; "
+        raise RuntimeError(f"{path.name}: SHA-512 {digest} is not the npm registry's {sha512}; "
                            "deleted it, run again to fetch a fresh copy.")
     return data
+
+
+def npm_file(package, version, sha512, name):
+    """The bytes of one file, ``name`` (a path inside the package), of an npm package (``npm_tarball``)."""
+    with tarfile.open(fileobj=io.BytesIO(npm_tarball(package, version, sha512)), mode="r:gz") as tar:
+        return tar.extractfile(f"package/{name}").read()
+
+
+def html_manager_tarball():
+    """The html-manager package from the npm registry (cached), checked against its SHA-512."""
+    return npm_tarball("@jupyter-widgets/html-manager", HTML_MANAGER, HTML_MANAGER_SHA512)
 
 
 def copy_libraries(out):
@@ -130,6 +143,18 @@ def wait_until_ready(page, widgets):
     if widgets:
         page.wait_for_function(
             "document.querySelectorAll('.jupyter-widgets').length > 0 && "
+            "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length <= "
+            "document.querySelectorAll('.jupyter-widgets:not(.jupyter-widgets .jupyter-widgets)').length",
+            timeout=60_000)
+
+
+def wait_until_page_ready(page):
+    """Wait until a lesson page (``--pages``) has typeset its maths and drawn its saved widgets, if it has any."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("""() => window.MathJax === undefined || (MathJax.Hub && MathJax.Hub.queue.pending === 0
+                              && MathJax.Hub.queue.running === 0)""", timeout=120_000)
+    if page.locator('script[src$="html-manager/embed.js"]').count():  # the widget manager, from lib/
+        page.wait_for_function(
             "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length <= "
             "document.querySelectorAll('.jupyter-widgets:not(.jupyter-widgets .jupyter-widgets)').length",
             timeout=60_000)
