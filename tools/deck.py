@@ -27,6 +27,7 @@ import argparse
 import base64
 import hashlib
 import io
+import re
 import shutil
 import sys
 import tarfile
@@ -40,6 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent
 HTML_MANAGER = "1.0.15"  # @jupyter-widgets/html-manager for ipywidgets 8
 HTML_MANAGER_SHA512 = "5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA=="
+# code colours with at least 7:1 contrast (WCAG AAA) for every token, from the pip package accessible-pygments
+# (the styles pydata-sphinx-theme uses); nbconvert's default leaves comments and numbers below 4.5:1
+CODE_STYLE = "a11y-high-contrast-light"
 CACHE = Path.home() / ".cache" / "mnist-from-scratch"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -74,6 +78,11 @@ def npm_file(package, version, sha512, name):
         return tar.extractfile(f"package/{name}").read()
 
 
+def lessons(folder=ROOT / "notebooks"):
+    """The series' notebooks in order: numbered lessons (01_data.ipynb, ...), then appendices (A1_...)."""
+    return sorted(p for p in folder.glob("*.ipynb") if re.match(r"(\d\d|A\d+)_", p.name))
+
+
 def html_manager_tarball():
     """The html-manager package from the npm registry (cached), checked against its SHA-512."""
     return npm_tarball("@jupyter-widgets/html-manager", HTML_MANAGER, HTML_MANAGER_SHA512)
@@ -102,14 +111,37 @@ def copy_libraries(out):
     return lib
 
 
+def accessible_config():
+    """nbconvert configuration shared by the decks and pages: code coloured with ``CODE_STYLE``."""
+    from pygments.styles import get_style_by_name
+    from traitlets.config import Config
+
+    return Config({"CSSHTMLHeaderPreprocessor": {"style": get_style_by_name(CODE_STYLE)}})
+
+
 def export(notebook, out):
     """Write ``out/<name>.slides.html`` for one notebook; return its path."""
     exporter = SlidesExporter(template_file=str(TEMPLATES / "offline_reveal" / "offline.html.j2"),
+                              extra_template_paths=[str(TEMPLATES)], config=accessible_config(),
                               reveal_url_prefix="lib/reveal.js", reveal_theme="white", reveal_width=str(WIDTH),
                               reveal_height=str(HEIGHT), reveal_scroll=True)
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4),
                                           resources={"metadata": {"name": notebook.stem}})
     path = out / f"{notebook.stem}.slides.html"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def export_page(notebook, out):
+    """Write ``out/<name>.html``, the lesson as one page to read (``--pages``); return its path."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_file=str(TEMPLATES / "offline_page" / "page.html.j2"),
+                            extra_template_paths=[str(TEMPLATES)], config=accessible_config(),
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4),
+                                          resources={"metadata": {"name": notebook.stem}})
+    path = out / f"{notebook.stem}.html"
     path.write_text(body, encoding="utf-8")
     return path
 
@@ -192,8 +224,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "slides", help="output folder (default: slides/)")
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+                        default=lessons())
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
+    parser.add_argument("--pages", action="store_true",
+                        help="also write each lesson as one page to read, NN_name.html (offline, like the decks)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     copy_libraries(args.out)
@@ -202,6 +236,8 @@ def main(argv=None):
         deck = export(notebook, args.out)
         decks.append((deck, "widgets" in nbformat.read(notebook, as_version=4).metadata))
         print(f"wrote {deck}")
+        if args.pages:
+            print(f"wrote {export_page(notebook, args.out)}")
     if args.no_pdf:
         return 0
     if not CHROMIUM.exists():
