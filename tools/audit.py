@@ -98,6 +98,8 @@ def report(name, violations):
 def audit_folder(folder, browser, details=True):
     """{file name: violations} for every deck and page in ``folder`` (decks have widgets drawn first)."""
     results = {}
+    if not any(folder.glob("*.html")):
+        raise FileNotFoundError(f"no decks or pages in {folder}: write them with tools/deck.py --pages {folder}")
     for path in sorted(folder.glob("*.html")):
         page = DECK.blocking_page(browser)
         try:
