@@ -584,6 +584,7 @@ def test_figure_description_reaches_jupyterlab(lab, browser):
         "import matplotlib.pyplot as plt\nfrom helpers.figures import describe, show_descriptions\n"
         "show_descriptions()\nfig, ax = plt.subplots()\nax.plot([0, 1])\n"
         "describe(fig, 'a line rising from 0 to 1')\nplt.show()")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
     request = urllib.request.Request(f"{base}/api/contents/notebooks/_described_figure.ipynb?token={token}",
                                      data=body, method="PUT", headers={"Content-Type": "application/json"})
@@ -629,6 +630,7 @@ def test_explorer_from_the_keyboard(ran):
             break
     else:
         pytest.fail(f"Tab never reached the explorer's slider; focus went through {path}")
+    print(f"Tab reached the slider through: {' -> '.join(path)}")
     handle = page.locator(":focus")
     before = {"value": handle.get_attribute("aria-valuenow"), "picture": explorer.evaluate(PICTURE),
               "name": explorer.locator("img").get_attribute("title")}
