@@ -4,6 +4,7 @@ Usage, from the repository root::
 
     .venv/bin/python tools/deck.py            # writes slides/ (ignored by git)
     .venv/bin/python tools/deck.py OUT_DIR [notebooks/02_forward.ipynb ...]
+    .venv/bin/python tools/deck.py --pages    # also each lesson as one page to read, NN_name.html
 
 OUT_DIR gets one ``NN_name.slides.html`` per notebook (its stored outputs and saved widget state, the
 speaker notes behind ``S``), a ``NN_name.pdf`` handout (one page per slide) when Chromium is at
@@ -21,6 +22,12 @@ The template (tools/offline_reveal/) is nbconvert's reveal template with those l
 jQuery, require.js or mermaid, and the live slideshow's presenting sizes as drawn in the 1280 x 720 frame
 (text 20 px; code and the explorers' labels, readouts and buttons 18 px); every slide is laid out at load,
 so MathJax typesets once. tests/test_browser.py walks every step of every deck to check that it fits.
+
+The decks and the pages (``--pages``: nbconvert's lab template with the same local scripts, no In/Out
+prompts) are the accessible versions of the lessons (WCAG 2.1 AA; the PDF is a print handout): code in
+accessible-pygments' ``a11y-high-contrast-light`` colours, underlined links, MathJax's assistive MathML,
+the explorers' slider handles named after their labels, and each figure's description (helpers/figures.py)
+as its ``alt``. tools/audit.py checks them with axe-core, as tests/test_browser.py does.
 """
 
 import argparse
