@@ -502,7 +502,8 @@ AUDIT = _audit_tool()
 PLACEHOLDERS = ("", "No description has been provided for this image", "figure")
 PICTURE_NAMES = """() => [...document.querySelectorAll('img')].map(img => ({
     widget: img.classList.contains('widget-image'), name: (img.getAttribute('alt') || img.title || '').trim(),
-    where: (img.closest('section[data-markdown], section') || {id: ''}).id }))"""
+    where: window.Reveal && img.closest('section')
+        ? 'slide ' + JSON.stringify(Reveal.getIndices(img.closest('section'))) : 'page' }))"""
 
 
 def _open(browser, path, deck, widgets):
@@ -569,7 +570,7 @@ def test_published_figures_are_described(notebook, decks, browser):
             for k, img in enumerate(page.evaluate(PICTURE_NAMES)):
                 if img["name"] in PLACEHOLDERS or img["name"].startswith("<Figure size"):
                     kind = "explorer picture" if img["widget"] else "figure"
-                    problems.append(f"{path.name}: {kind} {k} ({img['where'] or 'page'}): {img['name']!r}")
+                    problems.append(f"{path.name}: {kind} {k} ({img['where']}): {img['name']!r}")
         finally:
             page.close()
     assert not problems, f"{len(problems)} picture(s) without a description:\n" + "\n".join(problems)
