@@ -121,9 +121,15 @@ def copy_libraries(out):
 def accessible_config():
     """nbconvert configuration shared by the decks and pages: code coloured with ``CODE_STYLE``."""
     from pygments.styles import get_style_by_name
+    from pygments.util import ClassNotFound
     from traitlets.config import Config
 
-    return Config({"CSSHTMLHeaderPreprocessor": {"style": get_style_by_name(CODE_STYLE)}})
+    try:
+        style = get_style_by_name(CODE_STYLE)
+    except ClassNotFound:
+        raise SystemExit(f"the code style {CODE_STYLE} comes from accessible-pygments (requirements-dev.txt): "
+                         "pip install -r requirements-dev.txt") from None
+    return Config({"CSSHTMLHeaderPreprocessor": {"style": style}})
 
 
 def export(notebook, out):
