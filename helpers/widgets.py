@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .data import N_CLASSES, check_labels, check_X, one_hot
+from .figures import describe, description
 from .network import N_HIDDEN, forward_prop, make_predictions
 from .plots import column_to_image, plot_history, show_digit
 from .training import TrainingDiverged, gradient_descent
@@ -53,6 +54,34 @@ def _png(fig):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+def _picture():
+    """An ``ipywidgets.Image`` for an explorer's figure, whose ``tooltip`` (set by ``_show``) is its text
+    alternative: the browser's ``title``, which names the picture for screen readers and axe.
+
+    ipywidgets 8 draws an Image's tooltip only if the model has a ``description`` (its DOMWidgetView reads
+    ``description.length``; without one the view fails to render), so this Image carries an empty one.
+    """
+    w = _ipywidgets()
+    global _DescribedImage
+    if _DescribedImage is None:
+        from traitlets import Unicode
+
+        class DescribedImage(w.Image):
+            description = Unicode("", help="empty: lets ipywidgets 8 draw the tooltip").tag(sync=True)
+
+        _DescribedImage = DescribedImage
+    return _DescribedImage(format="png")
+
+
+_DescribedImage = None
+
+
+def _show(picture, fig):
+    """Put ``fig`` into an explorer's ``picture`` (``_picture``) with its description as the text alternative."""
+    picture.value = _png(fig)
+    picture.tooltip = description(fig) or "figure"
 
 
 def _explorer(children, **attributes):
@@ -109,6 +138,10 @@ def draw_prediction(view, x):
     ax_bars.bar(range(N_CLASSES), view["probabilities"], color=colors)
     ax_bars.set(xticks=range(N_CLASSES), ylim=(0, 1), xlabel="digit", ylabel="probability")
     ax_bars.set_title("softmax output A2 (green: label, red: wrong prediction)", fontsize=9)
+    p = view["probabilities"]
+    wrong = "" if view["correct"] else f"; the label's bar, {view['label']}, at {p[view['label']]:.2f}"
+    describe(fig, f"Image {view['index']}, a handwritten {view['label']}, and the network's ten probabilities as "
+                  f"bars: the tallest is digit {view['prediction']} at {p[view['prediction']]:.2f}{wrong}.")
     return fig
 
 
@@ -132,11 +165,12 @@ def prediction_browser(X, y, params, index=0, only_mistakes=False):
     m = X.shape[1]
     wrong = mistake_indices(X, y, params)
     everything = np.arange(m)
-    slider = w.IntSlider(value=0, min=0, max=m - 1, description="position", continuous_update=False)
+    slider = w.IntSlider(value=0, min=0, max=m - 1, description="position", continuous_update=False,
+                         tooltip="position among the images browsed")
     index_box = w.BoundedIntText(value=0, min=0, max=m - 1, description="image", layout=w.Layout(width="170px"))
     toggle = w.Checkbox(value=False, description=f"only mistakes ({wrong.size})", disabled=wrong.size == 0,
                         indent=False)  # no blank label column before the box: room for the text on a slide
-    text, picture = w.HTML(), w.Image(format="png")
+    text, picture = w.HTML(), _picture()
     box = _explorer([w.HBox([slider, index_box, toggle]), text, picture], slider=slider, index_box=index_box,
                     only_mistakes=toggle, text=text, picture=picture, mistakes=wrong, candidates=everything)
     busy = []  # non-empty while goto() moves the controls, so their observers do not call it again
@@ -148,7 +182,7 @@ def prediction_browser(X, y, params, index=0, only_mistakes=False):
         where = f"mistake {position + 1} of {wrong.size}: image {index}" if toggle.value else f"image {index} of {m}"
         text.value = (f"{where}: label {view['label']}, predicted {view['prediction']} "
                       f"(p = {view['probabilities'][view['prediction']]:.2f}), {verdict}")
-        picture.value = _png(draw_prediction(view, X[:, index]))
+        _show(picture, draw_prediction(view, X[:, index]))
         box.result = view
 
     def goto(index, force=False):
@@ -256,6 +290,14 @@ def draw_training(run=None):
         ax.set_title(f"alpha = {run['alpha']:.3g}, {run['iterations']} iterations: {verdict}", fontsize=9,
                      color="tab:red" if run["failed"] else "black")
         ax.set_xlim(0, run["iterations"])  # the whole run, even when it stopped early
+    if run is None:
+        describe(fig, "Empty accuracy axes (iteration against accuracy, chance level dotted at 0.1): press train.")
+    else:
+        history = run["history"]
+        ends = [f"{name} accuracy ends at {history[key][-1]:.2f}" for name, key in
+                (("train", "train_accuracy"), ("dev", "dev_accuracy")) if history.get(key)]
+        describe(fig, f"Accuracy over {run['iterations']} iterations with alpha = {run['alpha']:.3g}: {verdict}; "
+                      f"{', '.join(ends) or 'no accuracy recorded'} (chance is 0.1).")
     return fig
 
 
@@ -282,10 +324,12 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
     y_small = check_labels(y)[:n_train]
     # a fine step (in log10 alpha), so the slider shows a value set from code (3, 0.5) as the run's messages do
     alpha_slider = w.FloatLogSlider(value=alpha, base=10, min=math.log10(alpha_min), max=math.log10(alpha_max),
-                                    step=0.001, description="alpha", readout_format=".3g")
-    iterations_slider = w.IntSlider(value=iterations, min=10, max=max_iterations, step=10, description="iterations")
+                                    step=0.001, description="alpha", readout_format=".3g",
+                                    tooltip="step size alpha (log scale)")
+    iterations_slider = w.IntSlider(value=iterations, min=10, max=max_iterations, step=10, description="iterations",
+                                    tooltip="number of gradient-descent iterations")
     button = w.Button(description="train", button_style="primary", icon="play")
-    text, picture = w.HTML(f"Training uses {X_small.shape[1]} images. Press train."), w.Image(format="png")
+    text, picture = w.HTML(f"Training uses {X_small.shape[1]} images. Press train."), _picture()
     box = _explorer([w.HBox([alpha_slider, iterations_slider, button]), text, picture], alpha=alpha_slider,
                     iterations=iterations_slider, train_button=button, text=text, picture=picture)
 
@@ -299,11 +343,11 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
             button.disabled = False
         color = "#c00" if run["failed"] else "#060"
         text.value = f"<b style='color:{color}'>{run['message']}</b>"
-        picture.value = _png(draw_training(run))
+        _show(picture, draw_training(run))
         box.result = run
 
     button.on_click(train)
-    picture.value = _png(draw_training())
+    _show(picture, draw_training())
     return box
 
 
@@ -382,6 +426,11 @@ def draw_hidden_unit(view, X, fig=None):
         ax_votes.invert_yaxis()
         ax_votes.tick_params(labelsize=7)
         ax_votes.set_title(f"votes W2[:, {j}]", fontsize=9)
+    votes = "" if "votes" not in view else (f"; its votes W2[:, {j}] are largest for digit {np.argmax(view['votes'])}, "
+                                            f"smallest for {np.argmin(view['votes'])}")
+    describe(fig, f"Hidden unit {j}: its weights {what} as a 28 by 28 image (red positive, blue negative), and the "
+                  f"{n} images that excite it most (numbers {', '.join(str(int(i)) for i in view['indices'])}), "
+                  f"with Z1 from {min(view['z1']):.1f} to {max(view['z1']):.1f}{votes}.")
     return fig
 
 
@@ -399,8 +448,9 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
     """
     w = _ipywidgets()
     check_X(X, finite=False)
-    unit_slider = w.IntSlider(value=unit, min=0, max=params[0].shape[0] - 1, description="hidden unit")
-    text, picture = w.HTML(), w.Image(format="png")
+    unit_slider = w.IntSlider(value=unit, min=0, max=params[0].shape[0] - 1, description="hidden unit",
+                              tooltip="hidden unit shown")
+    text, picture = w.HTML(), _picture()
     box = _explorer([unit_slider, text, picture], unit=unit_slider, text=text, picture=picture)
 
     def show(change=None):
@@ -411,7 +461,7 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
                       f"so the ranking rewards heavy strokes as well as shape. Their ink (sum of the 784 pixel "
                       f"values, each 0 to 1) averages {view['ink'].mean():.0f}, against {view['mean_ink']:.0f} "
                       f"for all {X.shape[1]} images. Active (Z1 &gt; 0) on {view['active']:.0%} of them.")
-        picture.value = _png(draw_hidden_unit(view, X))
+        _show(picture, draw_hidden_unit(view, X))
         box.result = view
 
     unit_slider.observe(show, names="value")
@@ -488,6 +538,10 @@ def draw_forward_step(step, values, x):
     if step == "A2":
         ax_bars.set_ylim(0, 1)
     ax_bars.set_title(f"{FORMULAS[step]}   shape {(values.size, 1)}", fontsize=9)
+    row = "hidden unit" if step in ("Z1", "A1") else "digit"
+    describe(fig, f"The input image and the {values.size} values of {FORMULAS[step]} as bars: the largest, "
+                  f"{values.max():.2f}, at {row} {int(values.argmax())}; the smallest {values.min():.2f}; "
+                  f"{int(np.sum(values > 0))} above zero.")
     return fig
 
 
@@ -506,10 +560,11 @@ def forward_stepper(params, X, index=0, step="Z1"):
     """
     w = _ipywidgets()
     check_X(X, finite=False)
-    slider = w.IntSlider(value=index, min=0, max=X.shape[1] - 1, description="image", continuous_update=False)
+    slider = w.IntSlider(value=index, min=0, max=X.shape[1] - 1, description="image", continuous_update=False,
+                         tooltip="image shown")
     step_buttons = w.ToggleButtons(options=STEPS, value=step, description="step",
                                    style={"button_width": "60px"})
-    text, picture = w.HTML(), w.Image(format="png")
+    text, picture = w.HTML(), _picture()
     box = _explorer([w.HBox([slider, step_buttons]), text, picture], slider=slider, step=step_buttons,
                     text=text, picture=picture)
 
@@ -519,7 +574,7 @@ def forward_stepper(params, X, index=0, step="Z1"):
         result = {"index": index, "step": step, "formula": FORMULAS[step], "values": values,
                   "shape": tuple(values.shape), "text": format_values(values)}
         text.value = f"<code>{result['formula']}</code>, shape {result['shape']}:<br><code>{result['text']}</code>"
-        picture.value = _png(draw_forward_step(step, values, X[:, index]))
+        _show(picture, draw_forward_step(step, values, X[:, index]))
         box.result = result
 
     slider.observe(show, names="value")

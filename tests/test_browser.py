@@ -131,6 +131,7 @@ def _deck_tool():
 
 
 DECK = _deck_tool()
+LESSONS = DECK.lessons(REPO / "notebooks")  # the numbered lessons and the appendices
 
 
 def new_page(browser, allowed=("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
@@ -381,9 +382,10 @@ def test_live_slideshow(ran, request):
 
 @pytest.fixture(scope="session")
 def decks(tmp_path_factory):
-    """Every notebook exported by tools/deck.py (no PDFs): (the tool, the output folder)."""
+    """Every lesson exported by tools/deck.py, decks and pages (no PDFs): (the tool, the output folder)."""
+    pytest.importorskip("a11y_pygments", reason="accessible-pygments is in requirements-dev.txt: pip install it")
     tool, out = DECK, tmp_path_factory.mktemp("decks")
-    assert tool.main([str(out), *map(str, NOTEBOOKS), "--no-pdf"]) == 0
+    assert tool.main([str(out), *map(str, LESSONS), "--no-pdf", "--pages"]) == 0
     return tool, out
 
 
@@ -480,3 +482,177 @@ def test_pdf_handout(decks, browser):
     slides = sum(1 for c in nbformat.read(NOTEBOOKS[0], as_version=4).cells
                  if c.metadata.get("slideshow", {}).get("slide_type") in {"slide", "subslide"})
     assert pdf.startswith(b"%PDF") and pages >= slides, f"{pages} pages for {slides} slides and subslides"
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility (WCAG 2.1 AA): axe-core on every deck slide and lesson page, figure descriptions, the keyboard
+
+
+def _audit_tool():
+    """tools/audit.py as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("audit_tool", REPO / "tools" / "audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+AUDIT = _audit_tool()
+PLACEHOLDERS = ("", "No description has been provided for this image", "figure")
+PICTURE_NAMES = """() => [...document.querySelectorAll('img')].map(img => ({
+    widget: img.classList.contains('widget-image'), name: (img.getAttribute('alt') || img.title || '').trim(),
+    where: window.Reveal && img.closest('section')
+        ? 'slide ' + JSON.stringify(Reveal.getIndices(img.closest('section'))) : 'page' }))"""
+
+
+def _open(browser, path, deck, widgets):
+    page = new_page(browser, allowed=("file://", "data:", "blob:"))
+    page.goto(path.as_uri())
+    if deck:
+        DECK.wait_until_ready(page, widgets)
+    else:
+        DECK.wait_until_page_ready(page)
+    return page
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
+def test_deck_axe(notebook, decks, browser):
+    """axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every slide and subslide, all fragments shown."""
+    _, out = decks
+    page = _open(browser, out / f"{notebook.stem}.slides.html", True, "widgets" in nbformat.read(notebook, 4).metadata)
+    try:
+        violations = AUDIT.audit_deck(page)
+        assert not violations, "\n".join(AUDIT.report(f"{notebook.stem} deck", violations))
+        assert not page.blocked and not page.errors, (page.blocked, page.errors)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
+def test_page_axe(notebook, decks, browser):
+    """The lesson page: axe-core finds nothing; maths typeset locally, each formula with assistive MathML;
+    no In/Out prompts; the saved widgets drawn; nothing asked of the network."""
+    _, out = decks
+    page = _open(browser, out / f"{notebook.stem}.html", False, None)
+    try:
+        violations = AUDIT.audit_page(page)
+        assert not violations, "\n".join(AUDIT.report(f"{notebook.stem} page", violations))
+        page_facts = page.evaluate("""() => ({math: document.querySelectorAll('.MathJax').length,
+            assistive: document.querySelectorAll('.MathJax + .MJX_Assistive_MathML, .MathJax .MJX_Assistive_MathML,'
+                                                 + ' .MathJax_Display .MJX_Assistive_MathML').length,
+            prompts: document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt').length,
+            raw: (() => { const copy = document.body.cloneNode(true);
+                copy.querySelectorAll('script, style, pre, code, .jp-OutputArea, .MathJax, .MathJax_Display,'
+                                      + ' .MathJax_Preview, .MJX_Assistive_MathML').forEach(e => e.remove());
+                return /\\$\\$|\\\\[a-zA-Z]+\\{|\\$[^$\\n]{1,80}\\$/.test(copy.textContent); })()})""")
+        nb = nbformat.read(notebook, 4)
+        has_math = any(c.cell_type == "markdown" and "$" in c.source for c in nb.cells)
+        assert page_facts["math"] > 0 or not has_math, "maths not typeset"
+        assert page_facts["assistive"] >= page_facts["math"], f"assistive MathML missing: {page_facts}"
+        assert not page_facts["raw"], "raw TeX left in the page"
+        assert page_facts["prompts"] == 0, f"{page_facts['prompts']} In/Out prompts"
+        assert not page.blocked and not page.errors, (page.blocked, page.errors)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
+def test_published_figures_are_described(notebook, decks, browser):
+    """Every picture in the deck and the page has a text alternative that says something: not empty, not
+    nbconvert's placeholder, not Matplotlib's repr (figures: helpers.figures.describe; explorers: _show)."""
+    _, out = decks
+    widgets = "widgets" in nbformat.read(notebook, 4).metadata
+    problems = []
+    for path, deck in ((out / f"{notebook.stem}.slides.html", True), (out / f"{notebook.stem}.html", False)):
+        page = _open(browser, path, deck, widgets)
+        try:
+            for k, img in enumerate(page.evaluate(PICTURE_NAMES)):
+                if img["name"] in PLACEHOLDERS or img["name"].startswith("<Figure size"):
+                    kind = "explorer picture" if img["widget"] else "figure"
+                    problems.append(f"{path.name}: {kind} {k} ({img['where']}): {img['name']!r}")
+        finally:
+            page.close()
+    assert not problems, f"{len(problems)} picture(s) without a description:\n" + "\n".join(problems)
+
+
+def test_figure_description_reaches_jupyterlab(lab, browser):
+    """In JupyterLab a described figure (helpers.figures.show_descriptions) is followed, in the accessibility
+    tree, by its description, though the paragraph is not drawn on screen."""
+    base, token = lab
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\nfrom helpers.figures import describe, show_descriptions\n"
+        "show_descriptions()\nfig, ax = plt.subplots()\nax.plot([0, 1])\n"
+        "describe(fig, 'a line rising from 0 to 1')\nplt.show()")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+    request = urllib.request.Request(f"{base}/api/contents/notebooks/_described_figure.ipynb?token={token}",
+                                     data=body, method="PUT", headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30)
+    page = new_page(browser)
+    try:
+        page.goto(f"{base}/lab/workspaces/described/tree/notebooks/_described_figure.ipynb?reset&token={token}")
+        page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            return k && k.status === 'idle'; }""", timeout=120_000)
+        assert page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')") is True
+        area = page.locator(".jp-OutputArea").first
+        area.locator(".figure-description").wait_for(state="attached", timeout=60_000)
+        tree = area.aria_snapshot()
+        assert "- img" in tree and "Figure: a line rising from 0 to 1" in tree, tree
+        assert tree.index("- img") < tree.index("Figure: a line rising"), tree
+        box = area.locator(".figure-description").bounding_box()
+        assert box["width"] <= 1 and box["height"] <= 1, f"the description is drawn on screen: {box}"
+    finally:
+        page.close()
+
+
+def test_explorer_from_the_keyboard(ran):
+    """The first explorer of a notebook, from the keyboard alone: Tab reaches its slider, an arrow key moves it,
+    and its picture and the picture's text alternative change."""
+    page, nb = ran
+    if not explorer_count(nb):
+        pytest.skip("no explorer in this notebook")
+    explorer = page.locator(".jp-OutputArea-output:has(.widget-slider):has(img)").first
+    explorer.scroll_into_view_if_needed()
+    cell = explorer.locator("xpath=ancestor::div[contains(@class, 'jp-CodeCell')]")
+    cell.locator(".jp-InputPrompt").first.click()  # select the explorer's cell (command mode), as a student would
+    page.keyboard.press("Escape")
+    path = []
+    for _ in range(20):  # Tab through the cell's controls until the slider's handle has the focus
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement;
+            return {role: e.getAttribute('role') || e.tagName.toLowerCase(), label: (e.className || '').slice(0, 40),
+                    inExplorer: !!e.closest('.jp-OutputArea-output') && !!e.closest('.jp-OutputArea-output')
+                        .querySelector('.widget-slider')}; }""")
+        path.append(focused["role"])
+        if focused["role"] == "slider" and focused["inExplorer"]:
+            break
+    else:
+        pytest.fail(f"Tab never reached the explorer's slider; focus went through {path}")
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")  # ipywidgets 8 gives none
+    print(f"Tab reached the slider through: {' -> '.join(path)}; its aria-label in JupyterLab: {name!r}")
+    handle = page.locator(":focus")
+    readout = handle.locator("xpath=ancestor::div[contains(@class, 'widget-slider')]").locator(".widget-readout")
+    before = {"value": readout.inner_text(), "picture": explorer.evaluate(PICTURE),
+              "name": explorer.locator("img").get_attribute("title")}
+    assert before["name"], "the explorer's picture has no text alternative"
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+    page.wait_for_timeout(200)
+    assert readout.inner_text() != before["value"], f"the arrow key did not move the slider ({before['value']})"
+    buttons = explorer.locator("button.jupyter-button:not(.widget-toggle-button)")
+    if buttons.count():  # the training explorer trains when its button is pressed: Tab to it, press Enter
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('button.jupyter-button')"):
+                break
+        page.keyboard.press("Enter")
+    deadline = time.monotonic() + 120
+    while explorer.evaluate(PICTURE) == before["picture"] or \
+            explorer.locator("img").get_attribute("title") == before["name"]:
+        assert time.monotonic() < deadline, "the picture or its description did not change after the key press"
+        page.wait_for_timeout(250)
+    assert not page.errors, page.errors
+
