@@ -144,7 +144,8 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     """Show image ``index`` of X with the network's prediction and the true label (the seed's function).
 
     Taught in ``07_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
-    Prints ``Prediction: p  Label: l`` and returns ``(prediction, label)`` as ints.
+    Prints ``Prediction: p  Label: l`` (the seed's words) and returns ``(prediction, label)`` as ints; the
+    picture is titled "label l → predicted p", the series' order (label first, as in "9→4").
     """
     if X is None or y is None:
         X, y = _test_set()
@@ -155,7 +156,7 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     prediction = int(get_predictions(forward_prop(W1, b1, W2, b2, x)[3])[0])
     label = int(y[index])
     print(f"Prediction: {prediction}  Label: {label}")
-    show_digit(x, f"predicted {prediction}, label {label}", ax=_axes(ax, figsize=(2.5, 2.5)))
+    show_digit(x, f"label {label} → predicted {prediction}", ax=_axes(ax, figsize=(2.5, 2.5)))
     plt.show()
     return prediction, label
 
@@ -388,8 +389,8 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
     Taught in ``07_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
     standard error (the legend says so). With ``counts_ax`` (e.g. a short Axes under ``ax``), the
-    number of images per bin is drawn there as a step line on a log scale, in the same colour, so
-    that a large error bar can be seen to come from a small bin. Call it again with the same axes to
+    number of images per bin is drawn there as a step line on a log scale (ticks 1, 10, 100, 1,000, ...
+    written out), in the same colour, so that a large error bar can be seen to come from a small bin. Call it again with the same axes to
     compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
     """
     bins = calibration_bins(A2, y, n_bins)
@@ -408,7 +409,11 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
         color = drawn.lines[0].get_color()
         counts_ax.stairs(np.maximum(bins["count"], 0.5), bins["edges"], color=color, label=label,
                          baseline=None)  # an empty bin is drawn at 0.5, below the "1" of the log scale
-        counts_ax.set(xlim=(0, 1), yscale="log", ylim=(0.5, max(2, bins["count"].max()) * 3))
+        top = max(2, bins["count"].max()) * 3
+        counts_ax.set(xlim=(0, 1), yscale="log", ylim=(0.5, top))
+        ticks = [n for n in (1, 10, 100, 1_000, 10_000, 100_000) if n <= top]
+        counts_ax.set_yticks(ticks, labels=[f"{n:,}" for n in ticks])  # every power of 10, written out
+        counts_ax.minorticks_off()
         counts_ax.set_xlabel("confidence bin")
         counts_ax.set_ylabel("images")
         counts_ax.grid(alpha=0.3)

@@ -102,7 +102,7 @@ def draw_prediction(view, x):
     """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``07_evaluation``."""
     fig = Figure(figsize=(6, 2.4), layout="constrained")
     ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
-    show_digit(x, f"label {view['label']}, predicted {view['prediction']}", ax_digit)
+    show_digit(x, f"label {view['label']} → predicted {view['prediction']}", ax_digit)
     colors = ["tab:gray"] * N_CLASSES
     colors[view["prediction"]] = "tab:red"
     colors[view["label"]] = "tab:green"  # a right prediction is green, a wrong one red
@@ -146,7 +146,7 @@ def prediction_browser(X, y, params, index=0, only_mistakes=False):
         view = prediction_view(index, X, y, params)
         verdict = "right" if view["correct"] else "<b style='color:#c00'>wrong</b>"
         where = f"mistake {position + 1} of {wrong.size}: image {index}" if toggle.value else f"image {index} of {m}"
-        text.value = (f"{where}: label {view['label']}, predicted {view['prediction']} "
+        text.value = (f"{where}: label {view['label']} → predicted {view['prediction']} "
                       f"(p = {view['probabilities'][view['prediction']]:.2f}), {verdict}")
         picture.value = _png(draw_prediction(view, X[:, index]))
         box.result = view
@@ -355,7 +355,7 @@ def draw_hidden_unit(view, X, fig=None):
 
     Draws on ``fig`` if given (e.g. ``plt.figure(figsize=(8.5, 2.6), layout="constrained")``, for a
     static picture shown with ``plt.show()``), else on a new pyplot-free Figure (the viewer's PNG).
-    Each digit is titled "#index: Z1 value"; returns the figure.
+    Each digit is titled "#index: Z1 value"; the votes on an axis symmetric around 0. Returns the figure.
     """
     n = len(view["indices"])
     columns = max(1, math.ceil(n / 2))
@@ -378,7 +378,8 @@ def draw_hidden_unit(view, X, fig=None):
         votes = np.asarray(view["votes"])
         ax_votes.barh(range(votes.size), votes, color=np.where(votes > 0, "tab:red", "tab:blue"))
         ax_votes.axvline(0, color="black", linewidth=0.8)
-        ax_votes.set(yticks=range(votes.size), ylabel="digit k")
+        limit = 1.1 * (float(np.abs(votes).max()) or 1.0)  # symmetric around 0: a long bar is a large vote
+        ax_votes.set(yticks=range(votes.size), ylabel="digit k", xlim=(-limit, limit))
         ax_votes.invert_yaxis()
         ax_votes.tick_params(labelsize=7)
         ax_votes.set_title(f"votes W2[:, {j}]", fontsize=9)
