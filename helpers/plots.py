@@ -282,11 +282,11 @@ def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
 def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     """Each hidden unit's 784 input weights (a row of W1, (10, 784)) as a 28 x 28 image.
 
-    Taught in ``07_evaluation.ipynb``. Red: positive, blue: negative, white: 0, on one colour scale
-    from -vmax to +vmax shared by all units (default: the largest |W1|), shown by a colour bar
-    labelled ``label``. Pass the same ``vmax`` to draw two matrices on the same scale. For W1 itself
-    red pixels excite the unit and blue ones inhibit it; for a change W1 - W1_start red means
-    "training raised this weight". Returns the figure (its last Axes is the colour bar).
+    Taught in ``07_evaluation.ipynb`` (W1), ``A3_hidden_units.ipynb`` (W1 - W1_start). Red: positive, blue:
+    negative, white: 0, on one colour scale from -vmax to +vmax shared by all units (default: the largest
+    |W1|), shown by a colour bar labelled ``label``. Pass the same ``vmax`` to draw two matrices on the
+    same scale. For W1 itself red pixels excite the unit and blue ones inhibit it; for a change
+    W1 - W1_start red means "training raised this weight". Returns the figure (its last Axes is the colour bar).
     """
     W1 = np.asarray(W1)
     units = W1.shape[0]
@@ -341,7 +341,7 @@ def _heat_map(M, ax, cmap, vmin, vmax, label, xlabel, ylabel, title):
 def plot_unit_responses(R, ax=None, title=None):
     """R (units, 10): a unit's mean activation per true digit, as a heat map with its values.
 
-    Taught in ``07_evaluation.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
+    Taught in ``A3_hidden_units.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
     j, column k is digit k; R[j, k] is the mean of A1[j, i] over the images i of digit k. White is 0,
     dark blue the largest value. Returns the Axes.
     """
@@ -390,8 +390,8 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
     standard error (the legend says so). With ``counts_ax`` (e.g. a short Axes under ``ax``), the
     number of images per bin is drawn there as a step line on a log scale (ticks 1, 10, 100, 1,000, ...
-    written out), in the same colour, so that a large error bar can be seen to come from a small bin. Call it again with the same axes to
-    compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
+    written out), in the same colour, so that a large error bar can be seen to come from a small bin.
+    Call it again with the same axes to compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
     """
     bins = calibration_bins(A2, y, n_bins)
     ax = _axes(ax, figsize=(4.5, 4.5))

@@ -308,20 +308,20 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
 
 
 # ----------------------------------------------------------------------------------------------
-# Hidden-unit viewer (07_evaluation)
+# Hidden-unit viewer (A3_hidden_units)
 
 
 def top_exciting(W1, b1, X, unit, n=TOP_N):
     """Indices (n,) of the columns of X (784, m) with the largest Z1[unit] = W1[unit] x + b1[unit], largest first.
 
-    Used in ``07_evaluation.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
+    Used in ``A3_hidden_units.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
     """
     z = hidden_activity(W1, b1, X, unit)
     return np.argsort(-z, kind="stable")[:n]
 
 
 def hidden_activity(W1, b1, X, unit):
-    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``07_evaluation.ipynb``."""
+    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``A3_hidden_units.ipynb``."""
     check_X(X, finite=False)
     if not 0 <= unit < W1.shape[0]:
         raise IndexError(f"unit must be between 0 and {W1.shape[0] - 1}; got {unit}.")
@@ -329,7 +329,7 @@ def hidden_activity(W1, b1, X, unit):
 
 
 def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
-    """What the hidden-unit viewer shows for ``unit``. Used in ``07_evaluation.ipynb``.
+    """What the hidden-unit viewer shows for ``unit``. Used in ``A3_hidden_units.ipynb``.
 
     params = (W1, b1, W2, b2); X (784, m); start: the W1 (10, 784) training started from, or None.
     Returns a dict: ``unit``; ``weights`` (28, 28), the unit's row of W1 as an image, or with
@@ -351,7 +351,7 @@ def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
 
 
 def draw_hidden_unit(view, X, fig=None):
-    """Figure of ``hidden_unit_view``'s result: weights (red +, blue -), top digits, votes. ``05``.
+    """Figure of ``hidden_unit_view``'s result: weights (red +, blue -), top digits, votes. ``A3_hidden_units``.
 
     Draws on ``fig`` if given (e.g. ``plt.figure(figsize=(8.5, 2.6), layout="constrained")``, for a
     static picture shown with ``plt.show()``), else on a new pyplot-free Figure (the viewer's PNG).
@@ -389,7 +389,7 @@ def draw_hidden_unit(view, X, fig=None):
 def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
     """Pick a hidden unit: its weights as a 28 x 28 image, the digits of X that excite it most, its votes.
 
-    Used in ``07_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
+    Used in ``A3_hidden_units.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
     start: the W1 (10, 784) training started from: the viewer then draws the change W1 - start.
     Controls: ``.unit`` (IntSlider 0-9). ``.result`` is ``hidden_unit_view`` of the unit shown.
 
@@ -421,7 +421,7 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
 
 
 def unit_digit_means(params, X, y):
-    """R (units, 10): R[j, k] = mean of A1[j, i] over the images i of X (784, m) with label k. ``05``.
+    """R (units, 10): R[j, k] = mean of A1[j, i] over the images i of X (784, m) with label k. ``A3_hidden_units``.
 
     What unit j responds to, digit by digit, over *all* the images: unlike a top-n list, one heavy
     image cannot dominate it. params = (W1, b1, W2, b2); y (m,). A digit absent from y gives NaN.
@@ -435,7 +435,7 @@ def unit_digit_means(params, X, y):
 
 
 def hidden_unit_summary(params, X, y, n=20):
-    """What each hidden unit responds to and what it says, in numbers. Used in ``07_evaluation.ipynb``.
+    """What each hidden unit responds to and what it says, in numbers. Used in ``A3_hidden_units.ipynb``.
 
     params = (W1, b1, W2, b2); X (784, m), y (m,), e.g. the dev set. For every unit j, a dict:
     ``unit``; ``digit``, the most common label among its ``n`` most exciting images (``top_exciting``;

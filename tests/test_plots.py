@@ -388,3 +388,28 @@ def test_readme_picture_writes_the_same_bytes_twice(tmp_path):
     second = readme_picture(fig, "a.png", here=tmp_path).read_bytes()
     plt.close(fig)
     assert first == second and b"Software" not in first
+
+
+def test_plot_reliability_count_ticks_are_written_out():
+    """The count panel's log axis reads 1, 10, 100, 1,000, ... up to the largest bin, nothing in between."""
+    from helpers import softmax
+
+    rng = np.random.default_rng(3)
+    A2 = softmax(rng.normal(0, 3, (10, 3_000)))
+    y = rng.integers(0, 10, 3_000)
+    fig, (ax, counts_ax) = plt.subplots(2, 1)
+    bins = plot_reliability(A2, y, ax=ax, counts_ax=counts_ax)
+    labels = [t.get_text() for t in counts_ax.get_yticklabels()]
+    assert labels[:4] == ["1", "10", "100", "1,000"] and len(labels) == len(counts_ax.get_yticks())
+    assert 10 ** (len(labels) - 1) <= 3 * bins["count"].max()
+    assert not counts_ax.yaxis.get_minor_ticks() or not any(
+        t.label1.get_visible() and t.label1.get_text() for t in counts_ax.yaxis.get_minor_ticks())
+    plt.close(fig)
+
+
+def test_test_prediction_titles_label_first(mnist):
+    params = init_params(np.random.default_rng(0))
+    fig, ax = plt.subplots()
+    prediction, label = test_prediction(0, *params, X=mnist["X_test"], y=mnist["y_test"], ax=ax)
+    assert ax.get_title() == f"label {label} → predicted {prediction}"
+    plt.close(fig)
