@@ -39,7 +39,7 @@ EXERCISES = {  # the checks each notebook's "Your turn" exercises call, in order
     "02_forward": ["check_softmax", "check_forward_prop"],
     "03_backward_loss": ["check_backward_prop"],
     "05_training": ["check_update_params", "check_momentum_step"],
-    "07_evaluation": ["check_confusion_matrix"],
+    "07_evaluation": ["check_confusion_matrix", "check_recall_precision"],
     "A1_fast_gradients": [],
 }
 NOT_WRITTEN = "is not written yet: replace `raise NotImplementedError()` with your code"
