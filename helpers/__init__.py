@@ -24,6 +24,7 @@ from .checks import (
     check_forward_prop,
     check_momentum_step,
     check_one_hot,
+    check_recall_precision,
     check_softmax,
     check_update_params,
 )
@@ -94,7 +95,7 @@ from .plots import (
 )
 from .progress import Progress
 from .source import print_source, source_lines
-from .stats import McNemar, accuracy_se, difference_se, mcnemar, with_se
+from .stats import McNemar, accuracy_se, difference_se, mcnemar, recall_precision, with_se
 from .training import (
     BETTER,
     TrainingDiverged,

@@ -1526,3 +1526,101 @@ def check_leaky_relu_derivative(leaky_relu_derivative_function):
                 [_together(_leaky_slope_case(0.01), _leaky_slope_case(0.2)), _leaky_corner_case,
                  _leaky_network_case],
                 "1 for z > 0, leak for z < 0, and a leaky-ReLU network passes the gradient check")
+
+
+# ---------------------------------------------------------------- 07: recall and precision from C
+
+def _recall_precision_case(counts):
+    def case(f):
+        C = np.asarray(counts)
+        right = np.diag(C).astype(float)
+        rows, columns = C.sum(axis=1), C.sum(axis=0)
+        recall, precision = right / rows, right / columns
+        out, changed = _call_watching(f, (C,), ("C",), on=" on a 10 × 10 C")
+        if changed:
+            return [_in_place_finding(changed, "e.g. np.fill_diagonal(C, 0)",
+                                      "work on a copy, C.copy(), or compute without changing C")]
+        problem = _tuple_of(out, 2, "recall, precision")
+        if problem:
+            if isinstance(out, np.ndarray) and out.shape == (10,) and (_close(out, recall) or _close(out, precision)):
+                which = "recall" if _close(out, recall) else "precision"
+                return [f"returns one array ({which}): return both, `return recall, precision`"]
+            if np.ndim(out) == 0 and out is not None and _close_or_false(out, right.sum() / C.sum()):
+                return ["returns one number, trace(C) / C.sum(): that is the accuracy; recall and precision "
+                        "are one number per digit, (10,) each"]
+            return [problem]
+        if _close_or_false(out[0], precision) and _close_or_false(out[1], recall):
+            return ["recall and precision are swapped: recall of digit k divides C[k, k] by row k's sum, "
+                    "C.sum(axis=1) (the images whose label is k), precision by column k's sum, C.sum(axis=0) "
+                    "(the images predicted k); return recall, precision in that order"]
+        findings = []
+        for name, got, ref, own, other, along in [
+                ("recall", out[0], recall, "row", "column", "axis=1"),
+                ("precision", out[1], precision, "column", "row", "axis=0")]:
+            got = np.asarray(got, dtype=float) if _numeric(got) else got
+            if not isinstance(got, np.ndarray):
+                findings.append(f"{name} is a {type(got).__name__}, expected a NumPy array of 10 fractions")
+            elif got.shape in ((10, 10), (1, 10), (10, 1)):
+                findings.append(f"{name} has shape {got.shape}: a sum with keepdims=True is a column or a row "
+                                f"((10, 1) or (1, 10)), and np.diag(C) (10,) divided by it broadcasts; sum along "
+                                f"{along} without keepdims, for a (10,) result")
+            elif got.shape != (10,):
+                findings.append(f"{name} has shape {got.shape}, expected (10,): one fraction per digit")
+            elif _close(got, ref):
+                continue
+            elif _close(got, right / (columns if name == "recall" else rows)):
+                findings.append(f"{name} divides by the {other} sums: {name} of digit k divides C[k, k] by the "
+                                f"{own} sum ({along}: " + ("the images whose label is k)" if name == "recall"
+                                                            else "the images predicted k)"))
+            elif _close(got, right / C.sum()):
+                findings.append(f"{name} divides by C.sum(), all m images: divide C[k, k] by {own} k's sum, "
+                                f"C.sum({along})")
+            elif _close(got, 100 * ref):
+                findings.append(f"{name} is in percent (0 to 100): return fractions from 0 to 1")
+            elif _close(got, right):
+                findings.append(f"{name} is C[k, k], a count: divide it by {own} k's sum, C.sum({along})")
+            elif _close(got, np.floor(ref)) or _close(got, right // (rows if name == "recall" else columns)):
+                findings.append(f"{name} is all 0s (and 1s): integer division //; divide with /")
+            elif _close(got, 1 - ref):
+                findings.append(f"{name} is 1 minus the right value: the diagonal C[k, k] counts the right "
+                                "answers, so the fraction is C[k, k] / sum, not (sum - C[k, k]) / sum")
+            else:
+                findings.append(f"{name} differs from C[k, k] / ({own} k's sum, C.sum({along})) for digits "
+                                f"{np.flatnonzero(~np.isclose(got, ref, rtol=RTOL)).tolist()}")
+        return findings
+    return case
+
+
+def _numeric(x):
+    """Whether ``x`` (a list, an array) converts to an array of floats."""
+    if isinstance(x, (str, bytes, dict)) or x is None:
+        return False
+    try:
+        np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _recall_precision_inputs():
+    rng = np.random.default_rng(7)
+    C = rng.integers(0, 12, (10, 10)) + np.diag(rng.integers(40, 90, 10))  # row sums differ from column sums
+    C[3, 5] += 60  # digit 3 often read as 5: recall of 3 low, precision of 5 low
+    small = np.diag(np.arange(1, 11)) + np.eye(10, k=1, dtype=int)  # each off-diagonal count 1, digit k+1
+    small[9, 0] = 2
+    return C, small
+
+
+def check_recall_precision(recall_precision_function):
+    """Check a student's ``recall_precision(C)`` -> (recall, precision), (10,) each, from C (10, 10).
+
+    Used in ``07_evaluation.ipynb``: recall[k] = C[k, k] / (row k's sum), precision[k] = C[k, k] / (column
+    k's sum). Diagnoses: rows and columns swapped (or the two returned in the wrong order), a division by
+    C.sum(), a (10, 10) result from keepdims=True, counts instead of fractions, percent, integer division,
+    1 minus the fraction, the accuracy returned instead, one array returned, C changed in place.
+    Returns True only when all tests pass.
+    """
+    C, small = _recall_precision_inputs()
+    return _run(recall_precision_function, [_recall_precision_case(C), _recall_precision_case(small)],
+                "recall divides the diagonal by the row sums, precision by the column sums")

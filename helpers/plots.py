@@ -148,7 +148,8 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     """Show image ``index`` of X with the network's prediction and the true label (the seed's function).
 
     Taught in ``07_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
-    Prints ``Prediction: p  Label: l`` and returns ``(prediction, label)`` as ints.
+    Prints ``Prediction: p  Label: l`` (the seed's words) and returns ``(prediction, label)`` as ints; the
+    picture is titled "label l → predicted p", the series' order (label first, as in "9→4").
     """
     if X is None or y is None:
         X, y = _test_set()
@@ -159,7 +160,7 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     prediction = int(get_predictions(forward_prop(W1, b1, W2, b2, x)[3])[0])
     label = int(y[index])
     print(f"Prediction: {prediction}  Label: {label}")
-    show_digit(x, f"predicted {prediction}, label {label}", ax=_axes(ax, figsize=(2.5, 2.5)))
+    show_digit(x, f"label {label} → predicted {prediction}", ax=_axes(ax, figsize=(2.5, 2.5)))
     plt.show()
     return prediction, label
 
@@ -285,11 +286,11 @@ def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
 def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     """Each hidden unit's 784 input weights (a row of W1, (10, 784)) as a 28 x 28 image.
 
-    Taught in ``07_evaluation.ipynb``. Red: positive, blue: negative, white: 0, on one colour scale
-    from -vmax to +vmax shared by all units (default: the largest |W1|), shown by a colour bar
-    labelled ``label``. Pass the same ``vmax`` to draw two matrices on the same scale. For W1 itself
-    red pixels excite the unit and blue ones inhibit it; for a change W1 - W1_start red means
-    "training raised this weight". Returns the figure (its last Axes is the colour bar).
+    Taught in ``07_evaluation.ipynb`` (W1), ``A3_hidden_units.ipynb`` (W1 - W1_start). Red: positive, blue:
+    negative, white: 0, on one colour scale from -vmax to +vmax shared by all units (default: the largest
+    |W1|), shown by a colour bar labelled ``label``. Pass the same ``vmax`` to draw two matrices on the
+    same scale. For W1 itself red pixels excite the unit and blue ones inhibit it; for a change
+    W1 - W1_start red means "training raised this weight". Returns the figure (its last Axes is the colour bar).
     """
     W1 = np.asarray(W1)
     units = W1.shape[0]
@@ -344,7 +345,7 @@ def _heat_map(M, ax, cmap, vmin, vmax, label, xlabel, ylabel, title):
 def plot_unit_responses(R, ax=None, title=None):
     """R (units, 10): a unit's mean activation per true digit, as a heat map with its values.
 
-    Taught in ``07_evaluation.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
+    Taught in ``A3_hidden_units.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
     j, column k is digit k; R[j, k] is the mean of A1[j, i] over the images i of digit k. White is 0,
     dark blue the largest value. Returns the Axes.
     """
@@ -392,9 +393,9 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
     Taught in ``07_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
     standard error (the legend says so). With ``counts_ax`` (e.g. a short Axes under ``ax``), the
-    number of images per bin is drawn there as a step line on a log scale, in the same colour, so
-    that a large error bar can be seen to come from a small bin. Call it again with the same axes to
-    compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
+    number of images per bin is drawn there as a step line on a log scale (ticks 1, 10, 100, 1,000, ...
+    written out), in the same colour, so that a large error bar can be seen to come from a small bin.
+    Call it again with the same axes to compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
     """
     bins = calibration_bins(A2, y, n_bins)
     ax = _axes(ax, figsize=(4.5, 4.5))
@@ -412,7 +413,11 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
         color = drawn.lines[0].get_color()
         counts_ax.stairs(np.maximum(bins["count"], 0.5), bins["edges"], color=color, label=label,
                          baseline=None)  # an empty bin is drawn at 0.5, below the "1" of the log scale
-        counts_ax.set(xlim=(0, 1), yscale="log", ylim=(0.5, max(2, bins["count"].max()) * 3))
+        top = max(2, bins["count"].max()) * 3
+        counts_ax.set(xlim=(0, 1), yscale="log", ylim=(0.5, top))
+        ticks = [n for n in (1, 10, 100, 1_000, 10_000, 100_000) if n <= top]
+        counts_ax.set_yticks(ticks, labels=[f"{n:,}" for n in ticks])  # every power of 10, written out
+        counts_ax.minorticks_off()
         counts_ax.set_xlabel("confidence bin")
         counts_ax.set_ylabel("images")
         counts_ax.grid(alpha=0.3)

@@ -95,3 +95,23 @@ def mcnemar(right_1, right_2):
     n = only_1 + only_2
     tail = sum(math.comb(n, k) for k in range(min(only_1, only_2) + 1))  # exact integers, no rounding
     return McNemar(only_1, only_2, min(1.0, 2 * tail / 2**n))
+
+
+def recall_precision(C):
+    """Per-digit recall and precision from a confusion matrix C (10, 10): ``(recall, precision)``, (10,) each.
+
+    Taught in ``07_evaluation.ipynb`` (after its exercise). Rows of C are true labels, columns predictions:
+
+        recall[k]    = C[k, k] / sum_k' C[k, k']    the images of digit k (row k) that are read right
+        precision[k] = C[k, k] / sum_k' C[k', k]    the answers "k" (column k) that are right
+
+    A digit with no images (an empty row) has no recall, one never predicted (an empty column) no
+    precision: NaN there.
+    """
+    C = np.asarray(C)
+    if C.shape != (10, 10) or not np.issubdtype(C.dtype, np.number):
+        raise ValueError(f"C must be a (10, 10) confusion matrix of counts (confusion_matrix(y, predictions)); "
+                         f"got shape {C.shape} and dtype {C.dtype}.")
+    right = np.diag(C).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 for an empty row or column: NaN
+        return right / C.sum(axis=1), right / C.sum(axis=0)

@@ -383,17 +383,33 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     return run.finish(params), run.history
 
 
-def train_seed_network(data, progress="auto"):
+def train_seed_network(data, progress="auto", keep=()):
     """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, uniform initialisation.
 
-    Taught in ``05_training.ipynb``; ``07_evaluation.ipynb`` calls it to get the same network
-    (it trains again rather than reading a file another notebook wrote).
+    Taught in ``05_training.ipynb``; ``07_evaluation.ipynb`` and ``A3_hidden_units.ipynb`` call it to get
+    the same network (they train again rather than read a file another notebook wrote).
 
-    data : the dict of ``load_data()``. Returns (W1, b1, W2, b2), history (with dev curves).
+    data : the dict of ``load_data()``. keep : iterations (10, 20, ..., 500: the records) whose parameters
+    to keep as well, e.g. ``keep=[400]``: ``history["params"][400]`` is (W1, b1, W2, b2) after 400 steps
+    (``07_evaluation.ipynb`` compares them with the end). Returns (W1, b1, W2, b2), history (with dev curves).
     """
+    keep = [int(i) for i in keep]
+    if any(i % RECORD_EVERY or not 0 < i <= SEED_ITERATIONS for i in keep):
+        raise ValueError(f"keep must list iterations from {RECORD_EVERY} to {SEED_ITERATIONS} in steps of "
+                         f"{RECORD_EVERY} (the records); got {keep}.")
+    kept = {}
+
+    def callback(iteration, params, history):
+        if iteration in keep:
+            kept[iteration] = tuple(p.copy() for p in params)
+
     rng = np.random.default_rng(SEED)
-    return gradient_descent(data["X_train"], one_hot(data["y_train"]), SEED_ALPHA, SEED_ITERATIONS, rng=rng,
-                            scheme="uniform", X_dev=data["X_dev"], y_dev=data["y_dev"], progress=progress)
+    params, history = gradient_descent(data["X_train"], one_hot(data["y_train"]), SEED_ALPHA, SEED_ITERATIONS,
+                                       rng=rng, scheme="uniform", X_dev=data["X_dev"], y_dev=data["y_dev"],
+                                       progress=progress, callback=callback if keep else None)
+    if keep:
+        history["params"] = kept
+    return params, history
 
 
 def train_better_network(data, progress="auto"):

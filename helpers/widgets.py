@@ -131,7 +131,7 @@ def draw_prediction(view, x):
     """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``07_evaluation``."""
     fig = Figure(figsize=(6, 2.4), layout="constrained")
     ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
-    show_digit(x, f"label {view['label']}, predicted {view['prediction']}", ax_digit)
+    show_digit(x, f"label {view['label']} → predicted {view['prediction']}", ax_digit)
     colors = ["tab:gray"] * N_CLASSES
     colors[view["prediction"]] = "tab:red"
     colors[view["label"]] = "tab:green"  # a right prediction is green, a wrong one red
@@ -180,7 +180,7 @@ def prediction_browser(X, y, params, index=0, only_mistakes=False):
         view = prediction_view(index, X, y, params)
         verdict = "right" if view["correct"] else "<b style='color:#c00'>wrong</b>"
         where = f"mistake {position + 1} of {wrong.size}: image {index}" if toggle.value else f"image {index} of {m}"
-        text.value = (f"{where}: label {view['label']}, predicted {view['prediction']} "
+        text.value = (f"{where}: label {view['label']} → predicted {view['prediction']} "
                       f"(p = {view['probabilities'][view['prediction']]:.2f}), {verdict}")
         _show(picture, draw_prediction(view, X[:, index]))
         box.result = view
@@ -352,20 +352,20 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
 
 
 # ----------------------------------------------------------------------------------------------
-# Hidden-unit viewer (07_evaluation)
+# Hidden-unit viewer (A3_hidden_units)
 
 
 def top_exciting(W1, b1, X, unit, n=TOP_N):
     """Indices (n,) of the columns of X (784, m) with the largest Z1[unit] = W1[unit] x + b1[unit], largest first.
 
-    Used in ``07_evaluation.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
+    Used in ``A3_hidden_units.ipynb``. W1 (10, 784), b1 (10, 1). Ties keep the lower index first.
     """
     z = hidden_activity(W1, b1, X, unit)
     return np.argsort(-z, kind="stable")[:n]
 
 
 def hidden_activity(W1, b1, X, unit):
-    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``07_evaluation.ipynb``."""
+    """Z1[unit] for every column of X (784, m): (m,), only that row of Z1 = W1 X + b1. ``A3_hidden_units.ipynb``."""
     check_X(X, finite=False)
     if not 0 <= unit < W1.shape[0]:
         raise IndexError(f"unit must be between 0 and {W1.shape[0] - 1}; got {unit}.")
@@ -373,7 +373,7 @@ def hidden_activity(W1, b1, X, unit):
 
 
 def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
-    """What the hidden-unit viewer shows for ``unit``. Used in ``07_evaluation.ipynb``.
+    """What the hidden-unit viewer shows for ``unit``. Used in ``A3_hidden_units.ipynb``.
 
     params = (W1, b1, W2, b2); X (784, m); start: the W1 (10, 784) training started from, or None.
     Returns a dict: ``unit``; ``weights`` (28, 28), the unit's row of W1 as an image, or with
@@ -395,11 +395,11 @@ def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
 
 
 def draw_hidden_unit(view, X, fig=None):
-    """Figure of ``hidden_unit_view``'s result: weights (red +, blue -), top digits, votes. ``05``.
+    """Figure of ``hidden_unit_view``'s result: weights (red +, blue -), top digits, votes. ``A3_hidden_units``.
 
     Draws on ``fig`` if given (e.g. ``plt.figure(figsize=(8.5, 2.6), layout="constrained")``, for a
     static picture shown with ``plt.show()``), else on a new pyplot-free Figure (the viewer's PNG).
-    Each digit is titled "#index: Z1 value"; returns the figure.
+    Each digit is titled "#index: Z1 value"; the votes on an axis symmetric around 0. Returns the figure.
     """
     n = len(view["indices"])
     columns = max(1, math.ceil(n / 2))
@@ -422,7 +422,8 @@ def draw_hidden_unit(view, X, fig=None):
         votes = np.asarray(view["votes"])
         ax_votes.barh(range(votes.size), votes, color=np.where(votes > 0, "tab:red", "tab:blue"))
         ax_votes.axvline(0, color="black", linewidth=0.8)
-        ax_votes.set(yticks=range(votes.size), ylabel="digit k")
+        limit = 1.1 * (float(np.abs(votes).max()) or 1.0)  # symmetric around 0: a long bar is a large vote
+        ax_votes.set(yticks=range(votes.size), ylabel="digit k", xlim=(-limit, limit))
         ax_votes.invert_yaxis()
         ax_votes.tick_params(labelsize=7)
         ax_votes.set_title(f"votes W2[:, {j}]", fontsize=9)
@@ -437,7 +438,7 @@ def draw_hidden_unit(view, X, fig=None):
 def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
     """Pick a hidden unit: its weights as a 28 x 28 image, the digits of X that excite it most, its votes.
 
-    Used in ``07_evaluation.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
+    Used in ``A3_hidden_units.ipynb``. params = (W1, b1, W2, b2); X (784, m), e.g. the dev set;
     start: the W1 (10, 784) training started from: the viewer then draws the change W1 - start.
     Controls: ``.unit`` (IntSlider 0-9). ``.result`` is ``hidden_unit_view`` of the unit shown.
 
@@ -470,7 +471,7 @@ def hidden_unit_viewer(params, X, unit=0, n=TOP_N, start=None):
 
 
 def unit_digit_means(params, X, y):
-    """R (units, 10): R[j, k] = mean of A1[j, i] over the images i of X (784, m) with label k. ``05``.
+    """R (units, 10): R[j, k] = mean of A1[j, i] over the images i of X (784, m) with label k. ``A3_hidden_units``.
 
     What unit j responds to, digit by digit, over *all* the images: unlike a top-n list, one heavy
     image cannot dominate it. params = (W1, b1, W2, b2); y (m,). A digit absent from y gives NaN.
@@ -484,7 +485,7 @@ def unit_digit_means(params, X, y):
 
 
 def hidden_unit_summary(params, X, y, n=20):
-    """What each hidden unit responds to and what it says, in numbers. Used in ``07_evaluation.ipynb``.
+    """What each hidden unit responds to and what it says, in numbers. Used in ``A3_hidden_units.ipynb``.
 
     params = (W1, b1, W2, b2); X (784, m), y (m,), e.g. the dev set. For every unit j, a dict:
     ``unit``; ``digit``, the most common label among its ``n`` most exciting images (``top_exciting``;

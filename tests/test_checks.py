@@ -582,6 +582,83 @@ def test_a_typical_transfer_mistake_is_named(check_name, function, words, capsys
 
     passed, lines = passed_and_lines(getattr(helpers.checks, check_name), function, capsys)
     assert not passed
+
+
+# ---------------------------------------------------------------- 07: recall and precision (transfer exercise)
+
+def verdict_and_lines(check, function, capsys):
+    """A check's verdict (passes: True) and printed lines, whether a failing check returns False or raises."""
+    try:
+        verdict = check(function)
+    except AssertionError:  # a check that raises on failure (CheckFailed)
+        verdict = False
+    lines = capsys.readouterr().out.splitlines()
+    return verdict is None or verdict is True, lines
+
+
+def reference_recall_precision(C):
+    from helpers import recall_precision
+    return recall_precision(C)
+
+
+def recall_precision_loops(C):  # correct, written differently: loops and lists
+    recall = [C[k, k] / C[k, :].sum() for k in range(10)]
+    precision = [C[k, k] / C[:, k].sum() for k in range(10)]
+    return recall, precision
+
+
+def recall_precision_with(mistake):
+    def recall_precision_with_a_mistake(C):
+        right = np.diag(C)
+        rows, columns = C.sum(axis=1), C.sum(axis=0)
+        if mistake == "swapped":
+            return right / columns, right / rows
+        if mistake == "keepdims":
+            return right / C.sum(axis=1, keepdims=True), right / C.sum(axis=0, keepdims=True)
+        if mistake == "total":
+            return right / C.sum(), right / C.sum()
+        if mistake == "counts":
+            return right, right
+        if mistake == "percent":
+            return 100 * right / rows, 100 * right / columns
+        if mistake == "integer division":
+            return right // rows, right // columns
+        if mistake == "accuracy":
+            return np.trace(C) / C.sum()
+        if mistake == "only recall":
+            return right / rows
+        if mistake == "error rate":
+            return 1 - right / rows, 1 - right / columns
+        if mistake == "precision by rows":
+            return right / rows, right / rows
+        if mistake == "in place":
+            np.fill_diagonal(C, 0)
+            return right / (C.sum(axis=1) + right), right / (C.sum(axis=0) + right)
+        raise AssertionError(mistake)
+    return recall_precision_with_a_mistake
+
+
+RECALL_PRECISION_MISTAKES = [
+    ("swapped", ["recall and precision are swapped", "C.sum(axis=1)", "return recall, precision"]),
+    ("keepdims", ["recall has shape (10, 10)", "precision has shape (1, 10)", "without keepdims"]),
+    ("total", ["recall divides by C.sum(), all m images", "C.sum(axis=1)", "C.sum(axis=0)"]),
+    ("counts", ["recall is C[k, k], a count", "divide it by row k's sum"]),
+    ("percent", ["in percent", "fractions from 0 to 1"]),
+    ("integer division", ["integer division //", "divide with /"]),
+    ("accuracy", ["that is the accuracy", "(10,) each"]),
+    ("only recall", ["returns one array (recall)", "return recall, precision"]),
+    ("error rate", ["1 minus the right value"]),
+    ("precision by rows", ["precision divides by the row sums", "(axis=0: the images predicted k)"]),
+    ("in place", ["changes its input C in place", "C.copy()"]),
+]
+
+
+@pytest.mark.parametrize("mistake, words", RECALL_PRECISION_MISTAKES, ids=[m for m, _ in RECALL_PRECISION_MISTAKES])
+def test_recall_precision_mistakes_are_named(mistake, words, capsys):
+    from helpers import check_recall_precision
+
+    verdict, lines = verdict_and_lines(check_recall_precision, recall_precision_with(mistake), capsys)
+    assert verdict is False
     assert lines and all(line.startswith("✗ ") for line in lines), lines
     text = "\n".join(lines)
     for word in words:
@@ -626,15 +703,6 @@ def test_the_helpers_references_of_the_transfer_exercises():
 
 
 # ---------------------------------------------------------------- transfer exercises of 03 and 04
-
-def verdict_and_lines(check, function, capsys):
-    """A check's verdict (False if it returns False or raises an AssertionError) and its printed lines."""
-    try:
-        verdict = check(function) is not False
-    except AssertionError:
-        verdict = False
-    return verdict, capsys.readouterr().out.splitlines()
-
 
 def _a(z):
     return softmax(z)
@@ -1062,3 +1130,31 @@ UNUSUAL_BUT_RIGHT = [(check_softmax, softmax_log_sum_exp), (check_forward_prop, 
 def test_an_unusual_right_answer_passes(check, function, capsys):
     verdict, lines = run(check, function, capsys)
     assert verdict is None and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
+
+
+
+
+@pytest.mark.parametrize("function", [reference_recall_precision, recall_precision_loops])
+def test_recall_precision_correct_answers_pass(function, capsys):
+    from helpers import check_recall_precision
+
+    verdict, lines = verdict_and_lines(check_recall_precision, function, capsys)
+    assert verdict is True
+    assert lines == [f"✓ {function.__name__} passes all 2 tests: recall divides the diagonal by the row sums, "
+                     "precision by the column sums"]
+
+
+def test_recall_precision_not_written_yet(capsys):
+    from helpers import check_recall_precision
+
+    verdict, lines = verdict_and_lines(check_recall_precision, not_written, capsys)
+    assert verdict is False and "not_written is not written yet" in lines[0]
+
+
+def test_recall_precision_cases_tell_the_mistakes_apart():
+    """Rows and columns must differ (else a swap passes) and differ from the total (else C.sum() passes)."""
+    from helpers.checks import _recall_precision_inputs
+
+    for C in _recall_precision_inputs():
+        assert not np.allclose(C.sum(axis=0), C.sum(axis=1))
+        assert (C.sum(axis=0) > 0).all() and (C.sum(axis=1) > 0).all()  # no 0 / 0: every answer defined

@@ -473,3 +473,28 @@ def test_plot_relu_kinks_sums_the_units_and_bends_only_at_the_kinks():
     assert drawn["max_error"] < 0.15 and drawn["fit_kinks"].size == 10
     assert _smallest_font(drawn["fig"]) >= 14
     plt.close("all")
+
+
+def test_plot_reliability_count_ticks_are_written_out():
+    """The count panel's log axis reads 1, 10, 100, 1,000, ... up to the largest bin, nothing in between."""
+    from helpers import softmax
+
+    rng = np.random.default_rng(3)
+    A2 = softmax(rng.normal(0, 3, (10, 3_000)))
+    y = rng.integers(0, 10, 3_000)
+    fig, (ax, counts_ax) = plt.subplots(2, 1)
+    bins = plot_reliability(A2, y, ax=ax, counts_ax=counts_ax)
+    labels = [t.get_text() for t in counts_ax.get_yticklabels()]
+    assert labels[:4] == ["1", "10", "100", "1,000"] and len(labels) == len(counts_ax.get_yticks())
+    assert 10 ** (len(labels) - 1) <= 3 * bins["count"].max()
+    assert not counts_ax.yaxis.get_minor_ticks() or not any(
+        t.label1.get_visible() and t.label1.get_text() for t in counts_ax.yaxis.get_minor_ticks())
+    plt.close(fig)
+
+
+def test_test_prediction_titles_label_first(mnist):
+    params = init_params(np.random.default_rng(0))
+    fig, ax = plt.subplots()
+    prediction, label = test_prediction(0, *params, X=mnist["X_test"], y=mnist["y_test"], ax=ax)
+    assert ax.get_title() == f"label {label} → predicted {prediction}"
+    plt.close(fig)

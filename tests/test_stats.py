@@ -85,3 +85,22 @@ def test_mcnemar_is_symmetric_and_ignores_agreements():
 def test_mcnemar_refuses_bad_input(right_1, right_2, message):
     with pytest.raises(ValueError, match=message):
         mcnemar(right_1, right_2)
+
+
+def test_recall_precision_by_hand():
+    from helpers import recall_precision
+
+    C = np.zeros((10, 10), dtype=int)
+    C[0, 0], C[0, 1], C[1, 1], C[2, 1] = 3, 1, 4, 4  # row 0: 3 of 4 right; column 1: 4 of 9 answers right
+    recall, precision = recall_precision(C)
+    assert recall.shape == precision.shape == (10,)
+    assert recall[0] == 0.75 and recall[1] == 1.0 and recall[2] == 0.0
+    assert precision[0] == 1.0 and precision[1] == 4 / 9
+    assert np.isnan(recall[3]) and np.isnan(precision[2])  # no image of 3; 2 never predicted
+
+
+def test_recall_precision_refuses_a_wrong_shape():
+    from helpers import recall_precision
+
+    with pytest.raises(ValueError, match=r"\(10, 10\) confusion matrix"):
+        recall_precision(np.ones((9, 9)))

@@ -218,3 +218,11 @@ def test_top_curvature_finds_the_largest_second_derivative(small_batch):
     A2 = forward_prop(*params, X)[3]
     H_b2 = np.mean([np.diag(a) - np.outer(a, a) for a in A2.T], axis=0)
     assert np.linalg.eigvalsh(H_b2).max() <= c_max * (1 + 1e-3) and c_max > 0
+
+
+@pytest.mark.parametrize("keep", [[405], [0], [510]])
+def test_train_seed_network_keeps_only_recorded_iterations(keep):
+    from helpers import train_seed_network
+
+    with pytest.raises(ValueError, match="keep must list iterations from 10 to 500 in steps of 10"):
+        train_seed_network({}, keep=keep)  # refused before any training
