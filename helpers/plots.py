@@ -637,7 +637,8 @@ def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fon
 
     Taught in ``06_training_further.ipynb`` (momentum in a narrow valley). ``curvatures`` (c_1, c_2);
     ``runs`` maps a legend label to (alpha, momentum), at most three runs, each drawn with its own line style
-    and marker. A path that leaves the picture (it diverges) is drawn up to its first point outside. Text >= ``fontsize`` pt.
+    and marker. A path that leaves the picture (it diverges) is drawn up to its first point outside.
+    Text >= ``fontsize`` pt.
     Returns (Axes, {label: path}) with each path a (steps + 1, 2) float64 array from ``quadratic_descent_2d``.
     """
     from .training import quadratic_descent_2d  # plots -> training -> plots would be circular at import time

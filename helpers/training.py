@@ -1,8 +1,8 @@
 """Training loops: full-batch gradient descent (the seed's) and mini-batch SGD with momentum.
 
-Taught in ``05_training.ipynb``. Both loops only call the functions of ``network.py``: the update
-rule W := W - alpha dW is the same; only which columns of X each step sees, and how the step is
-smoothed (momentum) and sized (the schedule), differ.
+Taught in ``05_training.ipynb`` (full batch) and ``06_training_further.ipynb`` (mini-batches). Both loops
+only call the functions of ``network.py``: the update rule W := W - alpha dW is the same; only which
+columns of X each step sees, and how the step is smoothed (momentum) and sized (the schedule), differ.
 """
 
 import math
@@ -28,7 +28,7 @@ RECORD_EVERY = 10  # the seed reports progress every 10 iterations
 SEED_ALPHA = 0.10  # the seed's learning rate
 SEED_ITERATIONS = 500  # the seed's number of full-batch steps
 SEED = 0  # seed of the Generator that draws the initial parameters
-#: The "go further" run of 05_training (same network, trained better): mini-batch SGD with momentum,
+#: The run of 06_training_further (same network, trained better): mini-batch SGD with momentum,
 #: He initialisation and a cosine schedule. ``train_better_network`` runs it.
 BETTER = {"alpha": 0.02, "epochs": 20, "batch_size": 64, "momentum": 0.9, "scheme": "he"}
 
@@ -154,7 +154,7 @@ def quadratic_descent_2d(curvatures, alpha, momentum=0.0, w0=(1.0, 1.0), steps=5
 def top_curvature(params, X, Y, iterations=30, eps=1e-4, seed=0):
     """The largest curvature of the loss at ``params``: the biggest second derivative along any direction.
 
-    Taught in ``05_training.ipynb``. Along a unit direction u (all 7,960 parameters moved together),
+    Taught in ``A2_curvature.ipynb`` (optional). Along a unit direction u (all 7,960 parameters moved together),
     the loss L(theta + t u) is a function of one number t; its second derivative at t = 0 is the
     curvature along u. The largest one, c_max, is found by power iteration: the change of the gradient
     when theta moves by eps u, (g(theta + eps u) - g(theta - eps u)) / (2 eps), is H u (H: the matrix of
@@ -337,7 +337,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="see
 def cosine_schedule(alpha0, epoch, epochs):
     """Cosine learning-rate schedule: alpha0 at the first epoch, falling smoothly to ~0 at the last.
 
-    Taught in ``05_training.ipynb``: big steps while far from a minimum, small ones to settle into it.
+    Taught in ``06_training_further.ipynb``: big steps while far from a minimum, small ones to settle into it.
     """
     return alpha0 * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
@@ -347,7 +347,7 @@ def momentum_step(params, velocity, grads, alpha, momentum):
 
         V := momentum V - alpha dP,     P := P + V
 
-    Taught in ``05_training.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
+    Taught in ``06_training_further.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
     (W1, b1, W2, b2). With ``momentum = 0`` it is ``update_params``. Returns (new params, new velocity).
     """
     velocity = tuple(momentum * V - alpha * dP for V, dP in zip(velocity, grads))
@@ -358,7 +358,7 @@ def momentum_step(params, velocity, grads, alpha, momentum):
 def batches(images, labels, batch_size, rng):
     """One epoch of mini-batches: the m examples shuffled with ``rng``, ``batch_size`` at a time.
 
-    Taught in ``05_training.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
+    Taught in ``06_training_further.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
     i.e. ``X.T`` and ``Y.T`` copied (``np.ascontiguousarray``): a batch is then ``batch_size`` whole rows,
     copied in one go, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
     Yields (X_b, Y_b), shapes (784, B) and (10, B) as everywhere else; the last batch may be smaller.
@@ -374,7 +374,7 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
                   weight_decay=0.0, patience=None, stop_on="dev_loss"):
     """Mini-batch stochastic gradient descent with momentum and a learning-rate schedule.
 
-    Taught in ``05_training.ipynb`` ("go further"). Each epoch shuffles the m columns with ``rng``
+    Taught in ``06_training_further.ipynb``. Each epoch shuffles the m columns with ``rng``
     (``batches``) and takes one ``momentum_step`` per batch of ``batch_size`` columns, with the gradients of
     the same forward_prop and backward_prop as full-batch descent:
 
@@ -420,8 +420,8 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
 def train_seed_network(data, progress="auto"):
     """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, seed initialisation.
 
-    Taught in ``05_training.ipynb``; ``07_evaluation.ipynb`` calls it to get the same network
-    (it trains again rather than reading a file another notebook wrote).
+    Taught in ``05_training.ipynb``; ``06_training_further.ipynb`` and ``07_evaluation.ipynb`` call it to get
+    the same network (they train again rather than read a file another notebook wrote).
 
     data : the dict of ``load_data()``. Returns (W1, b1, W2, b2), history (with dev curves).
     """
@@ -431,7 +431,7 @@ def train_seed_network(data, progress="auto"):
 
 
 def train_better_network(data, progress="auto"):
-    """The "go further" run of ``05_training.ipynb``: ``minibatch_sgd`` with the settings in ``BETTER``.
+    """The full run of ``06_training_further.ipynb``: ``minibatch_sgd`` with the settings in ``BETTER``.
 
     Mini-batches of 64, momentum 0.9, He initialisation, a cosine schedule from alpha0 = 0.02 over 20
     epochs, ``default_rng(0)``. ``07_evaluation.ipynb`` calls it to evaluate the same network.
