@@ -1,9 +1,11 @@
 """Checks that diagnose: run a student's function on small fixed cases and name the classic mistake.
 
 Taught with the "Your turn" exercises: ``check_one_hot`` (``01_data.ipynb``), ``check_softmax`` and
-``check_forward_prop`` (``02_forward.ipynb``), ``check_squared_error_gradient`` (``03_backward_loss.ipynb``),
-``check_backward_prop`` and ``check_leaky_relu_derivative`` (``04_backward_gradients.ipynb``),
-``check_update_params`` and ``check_momentum_step`` (``05_training.ipynb``), ``check_confusion_matrix``
+``check_forward_prop`` and ``check_leaky_relu`` (``02_forward.ipynb``), ``check_squared_error_gradient``
+(``03_backward_loss.ipynb``), ``check_backward_prop`` and ``check_leaky_relu_derivative``
+(``04_backward_gradients.ipynb``), ``check_update_params`` and ``check_lr_range_test`` (``05_training.ipynb``),
+``check_momentum_step`` and ``check_nesterov_step`` (``06_training_further.ipynb``), ``check_confusion_matrix``
+and ``check_recall_precision``
 (``07_evaluation.ipynb``).
 
 Each ``check_<name>(function)`` calls the student's ``function`` on fixed small inputs, compares what it
@@ -1021,7 +1023,7 @@ def _velocity_problem(V_new, V, dP, P, alpha, momentum, zero_velocity):
 def check_momentum_step(momentum_step_function):
     """Check a student's ``momentum_step(params, velocity, grads, alpha, momentum)`` -> (params, velocity).
 
-    Used in ``05_training.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
+    Used in ``06_training_further.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
     The spec: V := momentum V - alpha dP, then P := P + V (with the new V). Diagnoses: the gradient added
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
     with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), a
@@ -1591,6 +1593,176 @@ def _recall_precision_case(counts):
     return case
 
 
+# ---------------------------------------------------------------- 05: the learning-rate range test (transfer)
+
+@lru_cache(maxsize=1)
+def _range_test_inputs():
+    rng = np.random.default_rng(7)
+    m = 40
+    X = rng.random((N_PIXELS, m)) * (rng.random((N_PIXELS, 1)) < 0.3)  # sparse ink, pixels in [0, 1]
+    Y = one_hot(rng.integers(0, N_CLASSES, m), dtype=np.float64)
+    params = init_params(np.random.default_rng(8), scheme="he", dtype=np.float64)
+    return params, X, Y, np.logspace(-2, 0.5, 10)
+
+
+def _range_test_variant(params, X, Y, alphas, before=False, restart=False, alpha_fixed=None, sign=-1.0):
+    """The losses of a range test with one mistake (or none): the reference and its classic variants."""
+    from .network import backward_prop
+
+    start, losses = params, []
+    for alpha in alphas:
+        if restart:
+            params = start
+        Z1, A1, Z2, A2 = forward_prop(*params, X)
+        if before:
+            losses.append(cross_entropy_loss(A2, Y))
+        grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
+        a = alpha if alpha_fixed is None else alpha_fixed
+        params = tuple(P + sign * a * dP for P, dP in zip(params, grads))
+        if not before:
+            with np.errstate(all="ignore"):
+                losses.append(cross_entropy_loss(forward_prop(*params, X)[3], Y))
+    return np.array(losses, dtype=float)
+
+
+def _range_test_case(f):
+    params, X, Y, alphas = _range_test_inputs()
+    out, changed = _call_watching(f, (params, X, Y, alphas), ("params", "X", "Y", "alphas"),
+                                  on=f" on {X.shape[1]} images and {alphas.size} alphas")
+    n = alphas.size
+    if out is None:
+        return ["returns None: did you forget `return losses`?"]
+    try:
+        losses = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        return [f"returns {type(out).__name__}, expected the {n} losses: a list or array of numbers"]
+    findings = []
+    if changed:
+        findings.append(_in_place_finding(changed, "W1 -= alpha * dW1", "update_params(...) or W1 = W1 - alpha * dW1"))
+    if losses.shape != (n,):
+        if losses.shape == (n + 1,):
+            return [*findings, f"returns {n + 1} losses for {n} alphas: the loss at the start as well? "
+                    "record one loss per alpha, after its step"]
+        if losses.ndim == 2 and losses.shape[0] == n:
+            return [*findings, f"returns shape {losses.shape}: one number per alpha, the loss "
+                    "(cross_entropy_loss(A2, Y)), not a tuple of results"]
+        return [*findings, f"returns shape {losses.shape}, expected ({n},): one loss per alpha"]
+    if _close(losses, _range_test_variant(params, X, Y, alphas)):
+        return findings
+    variants = [
+        (dict(before=True), "records the loss before each step: take the step with alpha first, then the loss "
+                            "of the new parameters (the loss that alpha led to)"),
+        (dict(restart=True), "starts every step from the first parameters: carry them on, each step from where "
+                             "the previous one left off (params = update_params(...))"),
+        (dict(alpha_fixed=alphas[0]), f"steps with alphas[0] = {alphas[0]:g} every time: step i uses alphas[i]"),
+        (dict(alpha_fixed=alphas[-1]), f"steps with the last alpha ({alphas[-1]:.2g}) every time: step i uses "
+                                       "alphas[i]"),
+        (dict(sign=+1.0), "moves uphill: a step subtracts the gradient, W := W - alpha * dW"),
+        (dict(before=True, restart=True), "computes the loss of the first parameters only: carry the parameters on "
+                                          "and record the loss after each step"),
+    ]
+    for kwargs, message in variants:
+        if _close(losses, _range_test_variant(params, X, Y, alphas, **kwargs)):
+            return [*findings, message]
+    return [*findings, "differs from one update_params step per alpha, in order, each followed by "
+                       "cross_entropy_loss(forward_prop(*params, X)[3], Y)"]
+
+
+def check_lr_range_test(lr_range_test_function):
+    """Check a student's ``lr_range_test(params, X, Y, alphas)`` -> losses, shape (len(alphas),).
+
+    Used in ``05_training.ipynb`` (the transfer exercise). On 40 fixed random images (float64) and 10 growing
+    alphas, compared with ``helpers.lr_range_test``. Diagnoses: the loss recorded before each step, every step
+    from the first parameters, one alpha for all steps, a step uphill, the starting loss added (n + 1 losses),
+    a tuple per alpha, the inputs changed in place, a forgotten return. Returns True only when all tests pass.
+    """
+    return _run(lr_range_test_function, [_range_test_case],
+                "one step per alpha, in order, from where the last one left off, and the loss after it")
+
+
+# ---------------------------------------------------------------- 06: Nesterov's momentum (transfer)
+
+class _Gradient:
+    """A fixed non-linear gradient, g(P) = D * P + sin(P) per array, taking the whole tuple like backward_prop."""
+
+    def __init__(self, D):
+        self.D = D
+
+    def __call__(self, params):
+        if not isinstance(params, (tuple, list)) or len(params) != len(self.D):
+            raise TypeError(f"gradient takes the whole tuple of {len(self.D)} parameters (as backward_prop needs "
+                            "them all); call it once, on the look-ahead tuple (P + momentum * V for each P)")
+        return tuple(D * np.asarray(P) + np.sin(P) for D, P in zip(self.D, params))
+
+
+@lru_cache(maxsize=1)
+def _nesterov_inputs():
+    params, _, velocity = _update_inputs()
+    D = tuple(np.random.default_rng(9).uniform(0.5, 3.0, SHAPES[n]) for n in NAMES)
+    return params, velocity, _Gradient(D)
+
+
+def _nesterov_case(alpha, momentum):
+    def case(f):
+        params, velocity, gradient = _nesterov_inputs()
+        out, changed = _call_watching(f, (params, velocity, gradient, alpha, momentum),
+                                      ("params", "velocity", "gradient", "alpha", "momentum"),
+                                      on=f" with momentum = {momentum}")
+        problem = _tuple_of(out, 2, "params, velocity")
+        if problem:
+            return [problem]
+        if changed:
+            return [_in_place_finding(changed, "P += momentum * V or V *= momentum",
+                                      "ahead = P + momentum * V, a new array")]
+        new_params, new_velocity = out
+        for what, group in (("params", new_params), ("velocity", new_velocity)):
+            problem = _tuple_of(group, 4, f"(W1, b1, W2, b2) as {what}")
+            if problem:
+                return [f"its {what}: {problem}"]
+        for name, P_new, P in zip(NAMES, (*new_params, *new_velocity), (*params, *velocity)):
+            problem = _not_an_array(P_new, name, P.shape)
+            if problem or P_new.shape != P.shape:
+                return [f"{name}: {problem or f'has shape {P_new.shape}, expected {P.shape}'}"]
+
+        def velocity_at(point, sign=-1.0):
+            return tuple(momentum * V + sign * alpha * g for V, g in zip(velocity, gradient(point)))
+
+        ahead = tuple(P + momentum * V for P, V in zip(params, velocity))
+        ref_V = velocity_at(ahead)
+        if not all(_close(a, b) for a, b in zip(new_velocity, ref_V)):
+            wrong = [
+                (params, "takes the gradient at P, where the parameters are now: that is momentum_step; "
+                         "Nesterov takes it at the look-ahead P + momentum * V"),
+                (tuple(P + V for P, V in zip(params, velocity)),
+                 "takes the gradient at P + V: the look-ahead is P + momentum * V (where the old velocity, "
+                 "decayed by momentum, carries P)"),
+                (tuple(P - momentum * V for P, V in zip(params, velocity)),
+                 "takes the gradient at P - momentum * V: look ahead, not back: P + momentum * V"),
+            ]
+            for point, message in wrong:
+                if all(_close(a, b) for a, b in zip(new_velocity, velocity_at(point))):
+                    return [f"velocity: {message}"]
+            if all(_close(a, b) for a, b in zip(new_velocity, velocity_at(ahead, sign=+1.0))):
+                return ["velocity: adds the gradient: V := momentum * V - alpha * g (minus: downhill)"]
+            return ["velocity: is not momentum * V - alpha * g with g = gradient(P + momentum * V)"]
+        findings = []
+        for name, P_new, P, V_new, V, A in zip(NAMES, new_params, params, new_velocity, velocity, ahead):
+            if _close(P_new, P + V_new):
+                continue
+            if _close(P_new, A + V_new):
+                message = ("steps from the look-ahead: the look-ahead is only where the gradient is taken; "
+                           "P := P + V from the current P")
+            elif _close(P_new, P - V_new):
+                message = "steps against the velocity: V already points downhill, so P := P + V"
+            elif _close(P_new, P + V):
+                message = "steps with the old velocity: compute the new V first, then P := P + V"
+            else:
+                message = "is not P + V (with the new velocity V)"
+            findings.append((name, message))
+        return findings
+    return case
+
+
 def _numeric(x):
     """Whether ``x`` (a list, an array) converts to an array of floats."""
     if isinstance(x, (str, bytes, dict)) or x is None:
@@ -1624,3 +1796,16 @@ def check_recall_precision(recall_precision_function):
     C, small = _recall_precision_inputs()
     return _run(recall_precision_function, [_recall_precision_case(C), _recall_precision_case(small)],
                 "recall divides the diagonal by the row sums, precision by the column sums")
+
+
+def check_nesterov_step(nesterov_step_function):
+    """Check a student's ``nesterov_step(params, velocity, gradient, alpha, momentum)`` -> (params, velocity).
+
+    Used in ``06_training_further.ipynb`` (the transfer exercise). ``gradient(params) -> grads`` takes a whole
+    4-tuple; here a fixed non-linear one, so that the point where it is taken shows. The spec: g = gradient(P +
+    momentum V), V := momentum V - alpha g, P := P + V. Diagnoses: the gradient taken at P (plain momentum), at
+    P + V or at P - momentum V, the gradient added, a step from the look-ahead, P - V, the old velocity, the
+    inputs changed in place, the gradient called on one array. Returns True only when all tests pass.
+    """
+    return _run(nesterov_step_function, [_nesterov_case(0.1, 0.9), _nesterov_case(0.05, 0.5)],
+                "g = gradient(P + momentum V), V := momentum V - alpha g, then P := P + V")

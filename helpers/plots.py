@@ -840,3 +840,45 @@ def plot_error_times_input(X, dZ1, unit, images):
     for shown, where in ((terms_shown, list(axes[1, :n])), (row_shown, axes[1, n])):
         fig.colorbar(shown, ax=where, fraction=0.05, pad=0.02, shrink=0.9).ax.tick_params(labelsize=14)
     return {"fig": fig, "errors": errors, "row": row, "terms": terms, "limits": (limit, row_limit)}
+
+
+#: Line styles of the paths in ``plot_quadratic_paths``: marker and dash differ, so colour is never the only cue.
+PATH_STYLES = ({"linestyle": "-", "marker": "o", "color": "tab:blue"},
+               {"linestyle": "--", "marker": "^", "color": "tab:orange"},
+               {"linestyle": ":", "marker": "x", "color": "tab:red"})
+
+
+def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fontsize=14):
+    """Paths of gradient descent (with or without momentum) on f(w) = (c_1 w_1^2 + c_2 w_2^2) / 2, over its contours.
+
+    Taught in ``06_training_further.ipynb`` (momentum in a narrow valley). ``curvatures`` (c_1, c_2);
+    ``runs`` maps a legend label to (alpha, momentum), at most three runs, each drawn with its own line style
+    and marker. A path that leaves the picture (it diverges) is drawn up to its first point outside.
+    Text >= ``fontsize`` pt.
+    Returns (Axes, {label: path}) with each path a (steps + 1, 2) float64 array from ``quadratic_descent_2d``.
+    """
+    from .training import quadratic_descent_2d  # plots -> training -> plots would be circular at import time
+
+    if len(runs) > len(PATH_STYLES):
+        raise ValueError(f"at most {len(PATH_STYLES)} runs fit one picture; got {len(runs)}.")
+    ax = _axes(ax, figsize=(9, 4.5))
+    c1, c2 = curvatures
+    reach = 1.25 * np.abs(np.asarray(w0, dtype=np.float64))
+    g1, g2 = np.meshgrid(np.linspace(-reach[0], reach[0], 200), np.linspace(-reach[1], reach[1], 200))
+    ax.contour(g1, g2, (c1 * g1 ** 2 + c2 * g2 ** 2) / 2, levels=8, colors="lightgray", linewidths=1)
+    paths = {}
+    for (label, (alpha, momentum)), style in zip(runs.items(), PATH_STYLES):
+        path = paths[label] = quadratic_descent_2d(curvatures, alpha, momentum, w0, steps)
+        inside = np.all(np.abs(path) <= reach, axis=1)
+        shown = path if inside.all() else path[: np.argmin(inside) + 1]  # until it leaves the picture
+        ax.plot(shown[:, 0], shown[:, 1], markersize=5, linewidth=1.5, label=label, **style)
+    ax.plot(*w0, "s", color="black", markersize=8, label="start")
+    ax.plot(0, 0, "*", color="black", markersize=14, label="minimum")
+    ax.set_xlim(-reach[0], reach[0])
+    ax.set_ylim(-reach[1], reach[1])
+    ax.set_xlabel(f"$w_1$ (flat: curvature {c1:g})", fontsize=fontsize)
+    ax.set_ylabel(f"$w_2$ (steep: {c2:g})", fontsize=fontsize)
+    ax.tick_params(labelsize=fontsize - 2)
+    ax.legend(fontsize=fontsize - 2, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.set_title(f"{steps} steps on $f(w) = ({c1:g}\\, w_1^2 + {c2:g}\\, w_2^2) / 2$", fontsize=fontsize)
+    return ax, paths

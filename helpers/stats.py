@@ -45,8 +45,9 @@ def with_se(accuracy, n, digits=1):
 def difference_se(accuracy_1, n_1, accuracy_2, n_2):
     """Standard error of the difference of two independent accuracies: sqrt(SE_1^2 + SE_2^2).
 
-    Taught in ``05_training.ipynb``, used in ``07_evaluation.ipynb``. A gap between two accuracies is a
-    finding only if it exceeds about 2 of these. ``difference_se(0.85, 1000, 0.85, 1000)`` is 0.016.
+    Taught in ``05_training.ipynb``, used in ``07_evaluation.ipynb``. Only for accuracies measured on two
+    independent samples of images; two models scored on the *same* images are compared with ``mcnemar``.
+    ``difference_se(0.85, 1000, 0.85, 1000)`` is 0.016.
     """
     return math.sqrt(accuracy_se(accuracy_1, n_1) ** 2 + accuracy_se(accuracy_2, n_2) ** 2)
 

@@ -1,8 +1,8 @@
 """Training loops: full-batch gradient descent (the seed's) and mini-batch SGD with momentum.
 
-Taught in ``05_training.ipynb``. Both loops only call the functions of ``network.py``: the update
-rule W := W - alpha dW is the same; only which columns of X each step sees, and how the step is
-smoothed (momentum) and sized (the schedule), differ.
+Taught in ``05_training.ipynb`` (full batch) and ``06_training_further.ipynb`` (mini-batches). Both loops
+only call the functions of ``network.py``: the update rule W := W - alpha dW is the same; only which
+columns of X each step sees, and how the step is smoothed (momentum) and sized (the schedule), differ.
 """
 
 import math
@@ -28,7 +28,7 @@ RECORD_EVERY = 10  # the seed reports progress every 10 iterations
 SEED_ALPHA = 0.10  # the seed's learning rate
 SEED_ITERATIONS = 500  # the seed's number of full-batch steps
 SEED = 0  # seed of the Generator that draws the initial parameters
-#: The "go further" run of 05_training (same network, trained better): mini-batch SGD with momentum,
+#: The run of 06_training_further (same network, trained better): mini-batch SGD with momentum,
 #: He initialisation and a cosine schedule. ``train_better_network`` runs it.
 BETTER = {"alpha": 0.02, "epochs": 20, "batch_size": 64, "momentum": 0.9, "scheme": "he"}
 
@@ -129,10 +129,32 @@ def quadratic_descent(curvature, alpha, w0=1.0, steps=10):
     return np.array(w)
 
 
+def quadratic_descent_2d(curvatures, alpha, momentum=0.0, w0=(1.0, 1.0), steps=50):
+    """Gradient descent, with or without momentum, on the 2-D quadratic f(w) = (c_1 w_1^2 + c_2 w_2^2) / 2.
+
+    Taught in ``06_training_further.ipynb`` (why momentum helps in a narrow valley). The gradient is
+    (c_1 w_1, c_2 w_2); each step is V := momentum V - alpha grad, w := w + V (``momentum_step`` on one
+    vector; momentum 0 is plain gradient descent). ``curvatures`` (c_1, c_2), ``w0`` the start (2,).
+    Returns the ``steps + 1`` points w_0, ..., w_steps as a float64 array of shape (steps + 1, 2); a path
+    that blows up holds inf/NaN after the overflow (no warning).
+    """
+    c = np.asarray(curvatures, dtype=np.float64)
+    if c.shape != (2,) or not (c > 0).all():
+        raise ValueError(f"curvatures must be two positive numbers (c_1, c_2); got {curvatures!r}.")
+    w, v = np.array(w0, dtype=np.float64), np.zeros(2)
+    path = [w.copy()]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            v = momentum * v - alpha * c * w
+            w = w + v
+            path.append(w.copy())
+    return np.array(path)
+
+
 def top_curvature(params, X, Y, iterations=30, eps=1e-4, seed=0):
     """The largest curvature of the loss at ``params``: the biggest second derivative along any direction.
 
-    Taught in ``05_training.ipynb``. Along a unit direction u (all 7,960 parameters moved together),
+    Taught in ``A2_curvature.ipynb`` (optional). Along a unit direction u (all 7,960 parameters moved together),
     the loss L(theta + t u) is a function of one number t; its second derivative at t = 0 is the
     curvature along u. The largest one, c_max, is found by power iteration: the change of the gradient
     when theta moves by eps u, (g(theta + eps u) - g(theta - eps u)) / (2 eps), is H u (H: the matrix of
@@ -201,20 +223,26 @@ def plain_gradient_descent(X, Y, alpha, iterations, params):
     return W1, b1, W2, b2
 
 
+STOP_ON = ("dev_loss", "dev_error")  # what early stopping watches: the dev loss, or the dev error 1 - accuracy
+
+
 class _Run:
     """Plumbing shared by the training loops: records, progress bar, callback, early stopping.
 
-    ``patience``: stop once the dev loss has not improved for this many records, and hand back the
-    parameters of the record with the lowest dev loss (early stopping; needs a dev set).
+    ``patience``: stop once the watched dev metric (``stop_on``: the dev loss, or the dev error
+    1 - accuracy) has not improved for this many records, and hand back the parameters of the record
+    where it was lowest (the first such record on a tie; early stopping; needs a dev set).
     """
 
-    def __init__(self, total, label, progress, train, dev, callback, patience, every):
+    def __init__(self, total, label, progress, train, dev, callback, patience, every, stop_on="dev_loss"):
         if patience is not None and (dev is None or int(patience) != patience or patience < 1):
             raise ValueError(
                 f"patience must be a whole number >= 1 of records and needs X_dev, y_dev; got {patience!r}."
             )
+        if stop_on not in STOP_ON:
+            raise ValueError(f"stop_on must be one of {STOP_ON}; got {stop_on!r}.")
         self.history, self.train, self.dev = new_history(), train, dev
-        self.callback, self.patience, self.every = callback, patience, every
+        self.callback, self.patience, self.every, self.stop_on = callback, patience, every, stop_on
         self.bar = Progress(total, label, mode=progress)
         self.best = None  # (dev loss, iteration, params) of the best record so far, with patience
 
@@ -228,9 +256,12 @@ class _Run:
             self.callback(i, params, self.history)
         if self.patience is None:
             return False
-        dev_loss = self.history["dev_loss"][-1]
-        if self.best is None or dev_loss < self.best[0]:
-            self.best = (dev_loss, i, params)
+        if self.stop_on == "dev_loss":
+            watched = self.history["dev_loss"][-1]
+        else:
+            watched = 1 - self.history["dev_accuracy"][-1]
+        if self.best is None or watched < self.best[0]:
+            self.best = (watched, i, params)
         return i - self.best[1] >= self.patience * self.every
 
     def diverged(self, where, i, alpha, params):
@@ -247,7 +278,7 @@ class _Run:
 
 def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uniform", X_dev=None, y_dev=None,
                      record_every=RECORD_EVERY, callback=None, progress="auto", on_divergence="raise",
-                     weight_decay=0.0, patience=None):
+                     weight_decay=0.0, patience=None, stop_on="dev_loss"):
     """Full-batch gradient descent, as in the seed: every step uses all m training images.
 
     Taught in ``05_training.ipynb``. The steps are those of ``plain_gradient_descent`` (forward_prop,
@@ -270,6 +301,8 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uni
     weight_decay : lambda of the L2 penalty (``l2_gradients``); 0 (default) is the seed's loss.
     patience : early stopping: stop once the dev loss has not improved for this many records and
         return the parameters with the lowest dev loss (``history["best_iteration"]`` says when).
+    stop_on : what early stopping watches: ``"dev_loss"`` (default) or ``"dev_error"`` (1 - dev accuracy,
+        taught in ``05_training.ipynb``: the loss overfits before the accuracy does).
 
     Returns
     -------
@@ -283,7 +316,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uni
     def train(params):  # the training metrics: evaluate(params, X, y), block by block
         return block_loss_accuracy(*params, blocks)
 
-    run = _Run(iterations, "gradient descent", progress, train, dev, callback, patience, record_every)
+    run = _Run(iterations, "gradient descent", progress, train, dev, callback, patience, record_every, stop_on)
     run.record(0, params)  # iteration 0: the start, before any step
     for i in range(1, iterations + 1):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below, with a clear message
@@ -304,7 +337,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uni
 def cosine_schedule(alpha0, epoch, epochs):
     """Cosine learning-rate schedule: alpha0 at the first epoch, falling smoothly to ~0 at the last.
 
-    Taught in ``05_training.ipynb``: big steps while far from a minimum, small ones to settle into it.
+    Taught in ``06_training_further.ipynb``: big steps while far from a minimum, small ones to settle into it.
     """
     return alpha0 * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
@@ -314,7 +347,7 @@ def momentum_step(params, velocity, grads, alpha, momentum):
 
         V := momentum V - alpha dP,     P := P + V
 
-    Taught in ``05_training.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
+    Taught in ``06_training_further.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
     (W1, b1, W2, b2). With ``momentum = 0`` it is ``update_params``. Returns (new params, new velocity).
     """
     velocity = tuple(momentum * V - alpha * dP for V, dP in zip(velocity, grads))
@@ -325,7 +358,7 @@ def momentum_step(params, velocity, grads, alpha, momentum):
 def batches(images, labels, batch_size, rng):
     """One epoch of mini-batches: the m examples shuffled with ``rng``, ``batch_size`` at a time.
 
-    Taught in ``05_training.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
+    Taught in ``06_training_further.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
     i.e. ``X.T`` and ``Y.T`` copied (``np.ascontiguousarray``): a batch is then ``batch_size`` whole rows,
     copied in one go, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
     Yields (X_b, Y_b), shapes (784, B) and (10, B) as everywhere else; the last batch may be smaller.
@@ -338,10 +371,10 @@ def batches(images, labels, batch_size, rng):
 
 def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None, rng=None, scheme="he",
                   X_dev=None, y_dev=None, callback=None, progress="auto", schedule=cosine_schedule,
-                  weight_decay=0.0, patience=None):
+                  weight_decay=0.0, patience=None, stop_on="dev_loss"):
     """Mini-batch stochastic gradient descent with momentum and a learning-rate schedule.
 
-    Taught in ``05_training.ipynb`` ("go further"). Each epoch shuffles the m columns with ``rng``
+    Taught in ``06_training_further.ipynb``. Each epoch shuffles the m columns with ``rng``
     (``batches``) and takes one ``momentum_step`` per batch of ``batch_size`` columns, with the gradients of
     the same forward_prop and backward_prop as full-batch descent:
 
@@ -355,7 +388,7 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     X_dev, y_dev : optional dev set, evaluated after each epoch.
     callback : ``callback(epoch, params, history)`` after each epoch.
     schedule : ``schedule(alpha, epoch, epochs) -> alpha_t``; ``None`` keeps alpha constant.
-    weight_decay, patience : the L2 penalty's lambda and early stopping, as in ``gradient_descent``.
+    weight_decay, patience, stop_on : the L2 penalty's lambda and early stopping, as in ``gradient_descent``.
 
     Returns
     -------
@@ -364,7 +397,8 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     """
     rng = np.random.default_rng(0) if rng is None else rng
     params, y, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
-    run = _Run(epochs, "mini-batch SGD", progress, partial(evaluate, X=X, y=y, Y=Y), dev, callback, patience, 1)
+    run = _Run(epochs, "mini-batch SGD", progress, partial(evaluate, X=X, y=y, Y=Y), dev, callback, patience, 1,
+               stop_on)
     run.record(0, params)  # epoch 0: the start, before any step
     images, labels = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)  # one example per row, for batches
     velocity = tuple(np.zeros_like(p) for p in params)
@@ -386,7 +420,8 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
 def train_seed_network(data, progress="auto", keep=()):
     """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, uniform initialisation.
 
-    Taught in ``05_training.ipynb``; ``07_evaluation.ipynb`` and ``A3_hidden_units.ipynb`` call it to get
+    Taught in ``05_training.ipynb``; ``06_training_further.ipynb``, ``07_evaluation.ipynb`` and
+    ``A3_hidden_units.ipynb`` call it to get
     the same network (they train again rather than read a file another notebook wrote).
 
     data : the dict of ``load_data()``. keep : iterations (10, 20, ..., 500: the records) whose parameters
@@ -413,7 +448,7 @@ def train_seed_network(data, progress="auto", keep=()):
 
 
 def train_better_network(data, progress="auto"):
-    """The "go further" run of ``05_training.ipynb``: ``minibatch_sgd`` with the settings in ``BETTER``.
+    """The full run of ``06_training_further.ipynb``: ``minibatch_sgd`` with the settings in ``BETTER``.
 
     Mini-batches of 64, momentum 0.9, He initialisation, a cosine schedule from alpha0 = 0.02 over 20
     epochs, ``default_rng(0)``. ``07_evaluation.ipynb`` calls it to evaluate the same network.
@@ -424,3 +459,39 @@ def train_better_network(data, progress="auto"):
                          batch_size=BETTER["batch_size"], momentum=BETTER["momentum"], scheme=BETTER["scheme"],
                          rng=np.random.default_rng(SEED), X_dev=data["X_dev"], y_dev=data["y_dev"],
                          progress=progress)
+
+
+def lr_range_test(params, X, Y, alphas):
+    """A learning-rate range test: one gradient-descent step with each alpha in turn, the loss after each.
+
+    Taught in ``05_training.ipynb`` (the transfer exercise; after L. N. Smith, *Cyclical Learning Rates for
+    Training Neural Networks*, 2017). From ``params`` (W1, b1, W2, b2), for alpha in ``alphas`` (usually
+    growing, e.g. ``np.logspace(-3, 1, 40)``): take one step of ``update_params`` with that alpha from where
+    the previous step left off, then compute the cross-entropy loss on X (784, m), Y (10, m). The loss falls
+    fastest around a good alpha and shoots up once alpha is too large. Returns the losses as a float array of
+    shape (len(alphas),).
+    """
+    losses = []
+    for alpha in alphas:
+        Z1, A1, Z2, A2 = forward_prop(*params, X)
+        grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
+        params = update_params(*params, *grads, alpha)
+        losses.append(cross_entropy_loss(forward_prop(*params, X)[3], Y))
+    return np.array(losses, dtype=float)
+
+
+def nesterov_step(params, velocity, gradient, alpha, momentum):
+    """One step of Nesterov's momentum: the gradient is taken where the velocity is about to carry the parameters.
+
+    Taught in ``06_training_further.ipynb`` (the transfer exercise). For each parameter P with velocity V:
+
+        look-ahead  P + momentum V,   g = gradient(look-ahead),   V := momentum V - alpha g,   P := P + V
+
+    ``params`` and ``velocity`` are tuples of arrays of the same shapes (e.g. (W1, b1, W2, b2));
+    ``gradient(params) -> grads`` returns a tuple of the same shapes. Returns (new params, new velocity).
+    """
+    ahead = tuple(P + momentum * V for P, V in zip(params, velocity))
+    grads = gradient(ahead)
+    velocity = tuple(momentum * V - alpha * g for V, g in zip(velocity, grads))
+    params = tuple(P + V for P, V in zip(params, velocity))
+    return params, velocity

@@ -14,7 +14,9 @@ from helpers import (
     check_backward_prop,
     check_confusion_matrix,
     check_forward_prop,
+    check_lr_range_test,
     check_momentum_step,
+    check_nesterov_step,
     check_one_hot,
     check_softmax,
     check_update_params,
@@ -582,6 +584,11 @@ def test_a_typical_transfer_mistake_is_named(check_name, function, words, capsys
 
     passed, lines = passed_and_lines(getattr(helpers.checks, check_name), function, capsys)
     assert not passed
+    assert lines and all(line.startswith("✗ ") for line in lines), lines
+    text = "\n".join(lines)
+    for word in words:
+        assert word in text, f"{word!r} not in:\n{text}"
+    assert "Traceback" not in text
 
 
 # ---------------------------------------------------------------- 07: recall and precision (transfer exercise)
@@ -823,7 +830,7 @@ def leaky_at_zero_one(Z, leak=0.01):  # correct: the right slope at the corner
     return np.where(Z >= 0, 1.0, leak)
 
 
-TRANSFER_MISTAKES = [
+BACKWARD_TRANSFER_MISTAKES = [
     ("squared", mse_a_minus_y, ["is a - Y", "through the softmax", "diag(a) - a aᵀ"]),
     ("squared", mse_sigmoid_slope, ["sigmoid's slope a (1 - a)", "all of J"]),
     ("squared", mse_diagonal_only, ["only diag(a)", "- a aᵀ part"]),
@@ -851,8 +858,9 @@ def transfer_check(kind):
     return check_squared_error_gradient if kind == "squared" else check_leaky_relu_derivative
 
 
-@pytest.mark.parametrize("kind, function, words", TRANSFER_MISTAKES, ids=[f.__name__ for _, f, _ in TRANSFER_MISTAKES])
-def test_a_transfer_mistake_is_named(kind, function, words, capsys):
+@pytest.mark.parametrize("kind, function, words", BACKWARD_TRANSFER_MISTAKES,
+                         ids=[f.__name__ for _, f, _ in BACKWARD_TRANSFER_MISTAKES])
+def test_a_backward_transfer_mistake_is_named(kind, function, words, capsys):
     verdict, lines = verdict_and_lines(transfer_check(kind), function, capsys)
     assert verdict is False
     assert lines and all(line.startswith("✗ ") for line in lines), lines
@@ -1158,3 +1166,103 @@ def test_recall_precision_cases_tell_the_mistakes_apart():
     for C in _recall_precision_inputs():
         assert not np.allclose(C.sum(axis=0), C.sum(axis=1))
         assert (C.sum(axis=0) > 0).all() and (C.sum(axis=1) > 0).all()  # no 0 / 0: every answer defined
+
+
+# ---------------------------------------------------------------- transfer exercises: 05's range test, 06's Nesterov
+
+def verdict_of(check, function, capsys):
+    """A check's verdict whether it returns False or raises an AssertionError on failure; and its printed lines."""
+    try:
+        verdict = check(function) is not False
+    except AssertionError:
+        verdict = False
+    return verdict, capsys.readouterr().out.splitlines()
+
+
+def range_test(mistake):
+    from helpers import backward_prop, cross_entropy_loss, forward_prop, update_params
+
+    def lr_range_test_with_a_mistake(params, X, Y, alphas):
+        start, losses = params, []
+        for alpha in alphas:
+            if mistake == "restart":
+                params = start
+            Z1, A1, Z2, A2 = forward_prop(*params, X)
+            if mistake == "before":
+                losses.append(cross_entropy_loss(A2, Y))
+            grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
+            step = alphas[0] if mistake == "first alpha" else alpha
+            params = update_params(*params, *grads, -step if mistake == "uphill" else step)
+            if mistake != "before":
+                losses.append(cross_entropy_loss(forward_prop(*params, X)[3], Y))
+        if mistake == "start too":
+            losses.insert(0, cross_entropy_loss(forward_prop(*start, X)[3], Y))
+        return None if mistake == "no return" else losses
+    return lr_range_test_with_a_mistake
+
+
+def nesterov(mistake):
+    def nesterov_step_with_a_mistake(params, velocity, gradient, alpha, mu):
+        if mistake == "gradient at P":
+            point = params
+        elif mistake == "gradient at P + V":
+            point = tuple(P + V for P, V in zip(params, velocity))
+        else:
+            point = tuple(P + mu * V for P, V in zip(params, velocity))
+        sign = 1.0 if mistake == "gradient added" else -1.0
+        new_velocity = tuple(mu * V + sign * alpha * g for V, g in zip(velocity, gradient(point)))
+        start = point if mistake == "from the look-ahead" else params
+        step = velocity if mistake == "old velocity" else new_velocity
+        return tuple(P + V for P, V in zip(start, step)), new_velocity
+    return nesterov_step_with_a_mistake
+
+
+TRAINING_TRANSFER_MISTAKES = [
+    (check_lr_range_test, range_test("before"), ["records the loss before each step"]),
+    (check_lr_range_test, range_test("restart"), ["starts every step from the first parameters"]),
+    (check_lr_range_test, range_test("first alpha"), ["steps with alphas[0]", "step i uses alphas[i]"]),
+    (check_lr_range_test, range_test("uphill"), ["moves uphill", "W := W - alpha * dW"]),
+    (check_lr_range_test, range_test("start too"), ["returns 11 losses for 10 alphas"]),
+    (check_lr_range_test, range_test("no return"), ["returns None", "return losses"]),
+    (check_nesterov_step, nesterov("gradient at P"), ["takes the gradient at P,", "P + momentum * V"]),
+    (check_nesterov_step, nesterov("gradient at P + V"), ["takes the gradient at P + V"]),
+    (check_nesterov_step, nesterov("gradient added"), ["adds the gradient"]),
+    (check_nesterov_step, nesterov("from the look-ahead"), ["steps from the look-ahead"]),
+    (check_nesterov_step, nesterov("old velocity"), ["steps with the old velocity"]),
+]
+
+
+@pytest.mark.parametrize("check, function, words", TRAINING_TRANSFER_MISTAKES,
+                         ids=[f"{c.__name__}-{w[0][:24]}" for c, f, w in TRAINING_TRANSFER_MISTAKES])
+def test_a_training_transfer_mistake_is_named(check, function, words, capsys):
+    verdict, lines = verdict_of(check, function, capsys)
+    assert verdict is False
+    text = "\n".join(lines)
+    assert lines and lines[0].startswith("✗ ") and "Traceback" not in text, text
+    for word in words:
+        assert word in text, f"{word!r} not in:\n{text}"
+
+
+def test_the_transfer_references_pass(capsys):
+    from helpers import lr_range_test, nesterov_step
+
+    for check, function in ((check_lr_range_test, lr_range_test), (check_nesterov_step, nesterov_step)):
+        verdict, lines = verdict_of(check, function, capsys)
+        assert verdict is True and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
+
+
+def test_the_gradient_of_the_nesterov_check_wants_the_whole_tuple(capsys):
+    def per_array(params, velocity, gradient, alpha, mu):
+        return params, tuple(gradient(P) for P in params)
+
+    verdict, lines = verdict_of(check_nesterov_step, per_array, capsys)
+    assert verdict is False and "call it once, on the look-ahead tuple" in lines[0]
+
+
+def test_nesterov_with_momentum_zero_is_a_plain_step():
+    from helpers import nesterov_step
+    from helpers.checks import _nesterov_inputs
+
+    params, velocity, gradient = _nesterov_inputs()
+    new, _ = nesterov_step(params, velocity, gradient, 0.1, 0.0)
+    assert all(np.allclose(n, P - 0.1 * g) for n, P, g in zip(new, params, gradient(params)))

@@ -498,3 +498,19 @@ def test_test_prediction_titles_label_first(mnist):
     prediction, label = test_prediction(0, *params, X=mnist["X_test"], y=mnist["y_test"], ax=ax)
     assert ax.get_title() == f"label {label} → predicted {prediction}"
     plt.close(fig)
+
+
+def test_plot_quadratic_paths_draws_each_run_with_its_own_style_and_stops_a_diverging_one_at_the_edge():
+    from helpers import plot_quadratic_paths
+
+    runs = {"plain": (0.019, 0.0), "momentum": (0.019, 0.9), "too long": (0.19, 0.0)}
+    ax, paths = plot_quadratic_paths((1.0, 100.0), runs, w0=(-1.0, 0.1), steps=50)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert {lines[name].get_marker() for name in runs} == {"o", "^", "x"}
+    assert len({lines[name].get_linestyle() for name in runs}) == 3  # colour is not the only cue
+    assert len(lines["plain"].get_xdata()) == 51 and len(lines["too long"].get_xdata()) == 2  # start, first outside
+    assert ax.xaxis.label.get_fontsize() >= 14 and ax.title.get_fontsize() >= 14
+    assert set(paths) == set(runs) and paths["plain"].shape == (51, 2)
+    with pytest.raises(ValueError, match="at most 3"):
+        plot_quadratic_paths((1.0, 100.0), {**runs, "fourth": (0.01, 0.5)})
+    plt.close("all")

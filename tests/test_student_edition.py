@@ -185,7 +185,7 @@ def test_the_edition_drops_the_worked_solutions_and_keeps_the_rest(edition):
         instructor, student = read(book), read(edition / book.name)
         assert not any(c.source.startswith(SOLUTIONS_HEADING) or POINTER in c.source for c in student.cells)
         start = next((i for i, c in enumerate(instructor.cells) if c.source.startswith(SOLUTIONS_HEADING)),
-                     len(instructor.cells))  # an appendix without worked solutions (A3) is kept whole
+                     len(instructor.cells))  # an appendix without worked solutions (A2, A3) is kept whole
         kept = [c.source for c in student.cells]
         assert kept[:start] == [strip_solutions(c.source)[0] if has_solution(c) else c.source.replace(
             "\n\n" + POINTER, "") for c in instructor.cells[:start]]

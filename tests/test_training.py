@@ -226,3 +226,53 @@ def test_train_seed_network_keeps_only_recorded_iterations(keep):
 
     with pytest.raises(ValueError, match="keep must list iterations from 10 to 500 in steps of 10"):
         train_seed_network({}, keep=keep)  # refused before any training
+
+
+def test_early_stopping_on_the_dev_error_keeps_the_fewest_mistakes(subset, mnist):
+    from helpers.training import STOP_ON
+
+    X, Y, _ = subset
+    X_small, Y_small = X[:, :300], Y[:, :300]
+    kwargs = dict(rng=np.random.default_rng(0), X_dev=mnist["X_dev"], y_dev=mnist["y_dev"], progress="off")
+    params, history = gradient_descent(X_small, Y_small, 0.5, 1000, patience=5, record_every=20,
+                                       stop_on="dev_error", **kwargs)
+    best = history["best_iteration"]
+    at = history["iteration"].index(best)
+    assert history["dev_accuracy"][at] == max(history["dev_accuracy"])
+    assert history["dev_accuracy"].index(max(history["dev_accuracy"])) == at  # the first record with the fewest
+    assert evaluate(params, mnist["X_dev"], mnist["y_dev"])[1] == history["dev_accuracy"][at]
+    assert history["iteration"][-1] == best + 5 * 20 or history["iteration"][-1] == 1000
+    assert STOP_ON == ("dev_loss", "dev_error")
+    with pytest.raises(ValueError, match="stop_on"):
+        gradient_descent(X_small, Y_small, 0.5, 10, patience=3, stop_on="dev_accuracy", **kwargs)
+
+
+def test_quadratic_descent_2d_is_one_quadratic_per_axis_and_momentum_helps_in_a_narrow_valley():
+    from helpers import quadratic_descent_2d
+
+    path = quadratic_descent_2d((1.0, 100.0), 0.019, steps=30, w0=(-1.0, 0.1))
+    assert path.shape == (31, 2)
+    assert np.allclose(path[:, 0], quadratic_descent(1.0, 0.019, -1.0, 30))
+    assert np.allclose(path[:, 1], quadratic_descent(100.0, 0.019, 0.1, 30))
+    heavy = quadratic_descent_2d((1.0, 100.0), 0.019, momentum=0.9, steps=50, w0=(-1.0, 0.1))
+    plain = quadratic_descent_2d((1.0, 100.0), 0.019, steps=50, w0=(-1.0, 0.1))
+    long_plain = quadratic_descent_2d((1.0, 100.0), 0.19, steps=50, w0=(-1.0, 0.1))
+    assert np.linalg.norm(heavy[-1]) < np.linalg.norm(plain[-1]) / 3 and np.abs(long_plain[-1, 1]) > 1e10
+    with pytest.raises(ValueError, match="curvatures"):
+        quadratic_descent_2d((1.0, -2.0), 0.1)
+
+
+def test_lr_range_test_takes_one_step_per_alpha_from_where_the_last_left_off(subset):
+    from helpers import lr_range_test
+
+    X, Y, _ = subset
+    X64, Y64 = X[:, :200].astype(np.float64), Y[:, :200].astype(np.float64)
+    start = init_params(np.random.default_rng(0), dtype=np.float64)
+    alphas = np.logspace(-3, 0, 7)
+    losses = lr_range_test(start, X64, Y64, alphas)
+    params = start
+    for alpha, loss in zip(alphas, losses):
+        params = update_params(*params, *backward_prop(*forward_prop(*params, X64), params[0], params[2], X64, Y64),
+                               alpha)
+        assert np.isclose(loss, cross_entropy_loss(forward_prop(*params, X64)[3], Y64))
+    assert losses.shape == (7,) and losses[-1] < losses[0]
