@@ -41,7 +41,7 @@ INSTALL = "apt-get update && apt-get install -y chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))  # the lessons, then the appendices
 WIDTH, HEIGHT = 1280, 720  # the projector
 MIN_TEXT_PX, MIN_CODE_PX = 20, 18
 MIN_WIDGET_PX = 18  # an explorer's labels, readouts, buttons and messages

@@ -94,7 +94,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook needs changes")
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+                        default=sorted((ROOT / "notebooks").glob("*.ipynb")))
     args = parser.parse_args(argv)
     unknown = set(SPLITS)
     dirty = False
