@@ -32,6 +32,7 @@ the student's function through ``_call`` and returns a list of findings (empty w
 
 import linecache
 import os
+import re
 import warnings
 from functools import lru_cache
 from itertools import permutations
@@ -187,13 +188,18 @@ def _named_error(err):
     """The mistake an exception of the student's code shows whatever the check, or None.
 
     Matched on what raised it (never a hint for a cause it does not show): Python's ``if``/``max``/``and`` on
-    an array (one truth value asked of many), or ``np.max`` used as ``np.maximum``.
+    an array (one truth value asked of many; ``and``/``or`` between comparisons, a mask as in
+    ``07_evaluation``'s confusion matrix, gets ``&``), or ``np.max`` used as ``np.maximum``.
     """
     line = _student_line(err)
     if isinstance(err, ValueError) and "truth value of an array" in str(err):
         if "max(" in line.replace("np.max(", "").replace("np.maximum(", ""):
             return ("Python's max(Z, 0) compares the whole array Z with 0, and an array is not one True or False: "
                     "the ReLU takes the larger of each entry and 0, np.maximum(Z, 0), entry by entry")
+        if re.search(r"\b(and|or)\b", line) and re.search(r"==|!=|<|>", line):
+            return ("`and` / `or` between two comparisons of arrays asks each array for one True or False, and it "
+                    "has one per entry: for a mask where both hold, put each comparison in parentheses and join "
+                    "them with & (| for or), e.g. (y == k) & (predictions == k2)")
         return ("an `if`, `and`, `or` or Python's `max` asks an array for one True or False, and it has one per "
                 "entry: work entry by entry, np.maximum(Z, 0) for the ReLU, (Z > 0) for its slope, "
                 "np.where(Z > 0, Z, 0) for an if/else")

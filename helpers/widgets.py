@@ -494,8 +494,10 @@ def hidden_unit_summary(params, X, y, n=20):
     ``digit`` expected among n images drawn at random from X (n times its share of y);
     ``in_top_active``, how many of the n have Z1[j] > 0 (fewer than n: the list is padded with images
     the unit ignores); ``vote``, the digit whose score it raises most, argmax_k W2[k, j], with
-    ``weight`` = W2[vote, j]; ``against``, argmin_k W2[k, j]; ``active``, the fraction of X with
-    Z1[j] > 0 (0: inactive on X; dead only if that holds on every training image).
+    ``weight`` = W2[vote, j]; ``vote_2`` and ``weight_2``, the digit it raises second most and its
+    W2 (a vote is clear only if ``weight`` is well above ``weight_2``); ``against``, argmin_k W2[k, j];
+    ``active``, the fraction of X with Z1[j] > 0 (0: inactive on X; dead only if that holds on every
+    training image).
     """
     y = check_labels(y)
     shares = np.bincount(y, minlength=N_CLASSES) / y.size
@@ -505,10 +507,12 @@ def hidden_unit_summary(params, X, y, n=20):
         labels = np.bincount(y[view["indices"]], minlength=N_CLASSES)
         order = np.argsort(-labels, kind="stable")  # most common first, ties: the smaller digit
         votes = view["votes"]
+        by_vote = np.argsort(-votes, kind="stable")  # the digits it raises most, first
         summary.append({"unit": j, "digit": int(order[0]), "count": int(labels[order[0]]),
                         "runner_up": int(order[1]), "runner_up_count": int(labels[order[1]]),
                         "chance": float(n * shares[order[0]]), "in_top_active": int((view["z1"] > 0).sum()),
-                        "vote": int(np.argmax(votes)), "weight": float(votes.max()),
+                        "vote": int(by_vote[0]), "weight": float(votes[by_vote[0]]),
+                        "vote_2": int(by_vote[1]), "weight_2": float(votes[by_vote[1]]),
                         "against": int(np.argmin(votes)), "active": view["active"]})
     return summary
 

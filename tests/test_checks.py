@@ -1266,3 +1266,21 @@ def test_nesterov_with_momentum_zero_is_a_plain_step():
     params, velocity, gradient = _nesterov_inputs()
     new, _ = nesterov_step(params, velocity, gradient, 0.1, 0.0)
     assert all(np.allclose(n, P - 0.1 * g) for n, P, g in zip(new, params, gradient(params)))
+
+
+def confusion_with_and(y, A2):
+    predictions = A2.argmax(axis=0)
+    C = np.zeros((10, 10), dtype=int)
+    for k in range(10):
+        for k2 in range(10):
+            C[k, k2] = np.sum(y == k and predictions == k2)
+    return C
+
+
+def test_the_confusion_matrix_with_and_is_told_to_use_the_mask_operator(capsys):
+    # 07_evaluation: `y == k and y_hat == k2` fails on arrays; the message fits a mask, not the ReLU exercise
+    verdict, lines = run(check_confusion_matrix, confusion_with_and, capsys)
+    assert failed(verdict)
+    text = "\n".join(lines)
+    assert "&" in text and "(y == k) & (predictions == k2)" in text, text
+    assert "ReLU" not in text and "np.maximum" not in text, text
