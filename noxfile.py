@@ -68,13 +68,15 @@ def lowest_pins(requirements=ROOT / "requirements-dev.txt"):
         if line.startswith("-r"):
             pins.extend(lowest_pins(requirements.parent / line[2:].strip()))
             continue
+        line, _, marker = line.partition(";")  # an environment marker (python_version >= "3.11") is kept
+        line, marker = line.strip(), marker.strip()
         match = re.fullmatch(r"([A-Za-z0-9_.\[\]-]+)\s*>=\s*([^,\s]+)(,.*)?", line)
         if line.startswith("-e"):
             pins.extend(line.split(None, 1))  # "-e ." -> "-e", "."
         elif match is None:
             raise ValueError(f"{requirements.name} line {line!r} has no lower bound (name>=X): add one.")
         else:
-            pins.append(f"{match[1]}=={match[2]}")
+            pins.append(f"{match[1]}=={match[2]}" + (f"; {marker}" if marker else ""))
     return pins
 
 
