@@ -146,7 +146,9 @@ def cpu_session(name):
     """Strict nbval on every notebook under one CPU simulation, in the environment nox runs from (.venv)."""
 
     def simulate(session):
-        env = CPU_SIMULATIONS[name]
+        # One BLAS thread per notebook kernel: two xdist workers' kernels would oversubscribe 2 cores (tests/conftest.py
+        # does the same for runs that collect tests/; this session collects only notebooks/).
+        env = {**CPU_SIMULATIONS[name], "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
         session.log(" ".join(f"{key}={value!r}" for key, value in env.items()))
         run_tests(session, [*PARALLEL, "notebooks"], env=env, python=sys.executable)
 

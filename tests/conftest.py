@@ -1,9 +1,21 @@
-"""Shared fixtures: the real MNIST, loaded once per test session."""
+"""Shared fixtures: the real MNIST, loaded once per test session.
 
-import numpy as np
-import pytest
+Under pytest-xdist (the README's test command, `-n auto`) every worker, and every notebook kernel it starts, uses
+one BLAS thread: two workers whose kernels each start OpenBLAS's two threads oversubscribe this 2-core machine,
+and OpenBLAS's spinning threads then made a notebook run many times slower (measured 2026-12-06: 05-07 and A3
+under nbval with two workers did not finish in 2.5 minutes; with one BLAS thread each, all of them in under 1.5).
+"""
 
-from helpers import load_data, one_hot
+import os
+
+if os.environ.get("PYTEST_XDIST_WORKER"):  # set before NumPy loads OpenBLAS; notebook kernels inherit it
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import load_data, one_hot  # noqa: E402
 
 
 @pytest.fixture(scope="session")
