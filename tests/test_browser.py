@@ -135,17 +135,17 @@ def browser():
         chromium.close()
 
 
-def _deck_tool():
-    """tools/deck.py as a module (tools/ is not a package)."""
+def _tool(name):
+    """tools/NAME.py as a module (tools/ is not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("deck_tool", REPO / "tools" / "deck.py")
+    spec = importlib.util.spec_from_file_location(f"{name}_tool", REPO / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-DECK = _deck_tool()
+DECK = _tool("deck")
 LESSONS = DECK.lessons(REPO / "notebooks")  # the numbered lessons and the appendices
 
 
@@ -505,17 +505,7 @@ def test_pdf_handout(decks, browser):
 # Accessibility (WCAG 2.1 AA): axe-core on every deck slide and lesson page, figure descriptions, the keyboard
 
 
-def _audit_tool():
-    """tools/audit.py as a module."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("audit_tool", REPO / "tools" / "audit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-AUDIT = _audit_tool()
+AUDIT = _tool("audit")
 PLACEHOLDERS = ("", "No description has been provided for this image", "figure")
 PICTURE_NAMES = """() => [...document.querySelectorAll('img')].map(img => ({
     widget: img.classList.contains('widget-image'), name: (img.getAttribute('alt') || img.title || '').trim(),
