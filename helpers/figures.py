@@ -24,7 +24,10 @@ applies it (nothing applies it on import).
 """
 
 import html
+import io
+from contextlib import contextmanager
 
+from cycler import cycler
 from matplotlib.figure import Figure
 
 ATTRIBUTE = "_text_alternative"  # where describe() keeps the text on the figure
@@ -35,20 +38,34 @@ SCREEN_READER_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-
                       "clip:rect(0,0,0,0);white-space:nowrap;border:0")
 PLACEHOLDERS = ("<Figure size", "No description has been provided")  # what an undescribed figure shows
 
-# The series' figure style (issue 21): text in points chosen so that a figure drawn at the slide's width
-# keeps its smallest text legible; applied only by use_series_style().
+# The series' figure style (issue 21), applied only by use_series_style(). Sizes: a figure is drawn at most
+# as wide as the slide's content (12 in at 100 dpi = 1,200 px of the 1280 x 720 slide) and never enlarged, so
+# text of MIN_TEXT_PT points is MIN_TEXT_PT * 100 / 72 = 19.4 px tall on the slide (>= SLIDE_TEXT_PX).
+MIN_TEXT_PT = 14
+SLIDE_TEXT_PX = 18  # the smallest text of a figure as drawn on a 1280 x 720 slide (tests/test_browser.py)
+NOTEBOOK_TEXT_PX = 12  # ... and in the notebook view
+DPI = 100
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design), most distinct first; every line also
+# gets its own line style, so colour is never the only cue (tests/test_figures.py checks the colours
+# under simulated deuteranopia, protanopia and tritanopia).
+SERIES_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = SERIES_COLORS
+RIGHT, WRONG = GREEN, VERMILLION  # a right / wrong prediction (with a second cue: a label, hatching or a marker)
+SERIES_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
 SERIES_STYLE = {
-    "font.size": 14,
-    "axes.titlesize": 15,
-    "axes.labelsize": 14,
-    "xtick.labelsize": 13,
-    "ytick.labelsize": 13,
-    "legend.fontsize": 13,
-    "figure.titlesize": 16,
-    "figure.dpi": 100,
-    "savefig.dpi": 150,
+    "font.size": MIN_TEXT_PT,
+    "axes.titlesize": MIN_TEXT_PT + 1,
+    "axes.labelsize": MIN_TEXT_PT,
+    "xtick.labelsize": MIN_TEXT_PT,
+    "ytick.labelsize": MIN_TEXT_PT,
+    "legend.fontsize": MIN_TEXT_PT,
+    "legend.title_fontsize": MIN_TEXT_PT,
+    "figure.titlesize": MIN_TEXT_PT + 2,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "lines.linewidth": 2.0,
+    "axes.prop_cycle": cycler(color=SERIES_COLORS) + cycler(linestyle=SERIES_LINESTYLES),
 }
-
 
 def _figure(target):
     """The Matplotlib Figure of ``target``: a Figure, or anything drawn on one (an Axes, a SubFigure)."""
@@ -83,18 +100,49 @@ def description_html(text):
     return f'<p class="figure-description" style="{SCREEN_READER_ONLY}">Figure: {html.escape(text)}</p>'
 
 
+@contextmanager
+def recording_text_sizes():
+    """Meanwhile, record the size in points of every non-empty text Matplotlib's Agg renderer draws (ticks,
+    labels, legends, titles, annotations: what a PNG shows); yields the list they are appended to."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    sizes = []
+    original = RendererAgg.draw_text
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if str(s).strip():
+            sizes.append(float(prop.get_size_in_points()))
+        return original(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    RendererAgg.draw_text = draw_text
+    try:
+        yield sizes
+    finally:
+        RendererAgg.draw_text = original
+
+
+def smallest_text_pt(fig, **savefig):
+    """The smallest text (points) in ``fig`` as saved to PNG with ``savefig`` options; None if it has no text."""
+    with recording_text_sizes() as sizes:
+        fig.savefig(io.BytesIO(), format="png", **savefig)
+    return min(sizes, default=None)
+
+
 def figure_bundle(fig, formatters):
     """(data, metadata) of a figure's picture output: what IPython's display ``formatters`` (by MIME type)
     draw for it; for a described figure, the description as ``text/plain`` and as each picture's ``alt``."""
     text = description(fig)
     data, metadata = {}, {}
     for mime, formatter in formatters.items():
-        value = formatter(fig) if formatter.enabled else None
+        with recording_text_sizes() as sizes:
+            value = formatter(fig) if formatter.enabled else None
         if value is None:
             continue
         if isinstance(value, tuple):  # (data, metadata), e.g. the width and height of a retina PNG
             value, metadata[mime] = value
         data[mime] = value
+        if mime == "image/png" and sizes:  # the smallest text, in the PNG's pixels (the browser tests scale it)
+            metadata[mime] = {**(metadata.get(mime) or {}), "text_px": round(min(sizes) * fig.dpi / 72, 1)}
     if text is not None:
         data["text/plain"] = text
         for mime in PICTURE_MIMES:
@@ -141,3 +189,10 @@ def use_series_style():
     old = {key: matplotlib.rcParams[key] for key in SERIES_STYLE}
     matplotlib.rcParams.update(SERIES_STYLE)
     return old
+
+
+def use_series_figures(shell=None):
+    """A notebook's set-up call: the series' figure style (``use_series_style``) and every described figure
+    shown with its text alternative (``show_descriptions``)."""
+    use_series_style()
+    show_descriptions(shell)

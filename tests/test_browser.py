@@ -36,6 +36,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.figures import SLIDE_TEXT_PX
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 INSTALL = "apt-get update && apt-get install -y chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -331,7 +333,7 @@ ON_SCREEN = """() => {
 def too_small(where, sizes):
     """Problems with the smallest text, code and widget text of one step (``textPx`` ..., as drawn; None: none)."""
     minimums = (("textPx", "text", MIN_TEXT_PX), ("codePx", "code", MIN_CODE_PX),
-                ("widgetPx", "widget text", MIN_WIDGET_PX))
+                ("widgetPx", "widget text", MIN_WIDGET_PX), ("figurePx", "a figure's smallest text", SLIDE_TEXT_PX))
     return [f"{where}: {what} {sizes[key]:.1f} px < {minimum}" for key, what, minimum in minimums
             if sizes[key] is not None and sizes[key] < minimum]
 
@@ -428,6 +430,7 @@ DECK_STEP = """() => {
     const text = [...slide.querySelectorAll('.jp-RenderedMarkdown :is(p, li, td, th, blockquote)')].filter(shown);
     const code = [...slide.querySelectorAll('.jp-InputArea pre, .jp-OutputArea-output pre')].filter(shown);
     const ui = [...slide.querySelectorAll('@WIDGET_TEXT@')].filter(shown);
+    const figures = [...slide.querySelectorAll('img[data-text-px]')].filter(shown);
     const outside = [...slide.querySelectorAll('.jp-Cell, img, pre, .jupyter-widgets')].filter(shown)
         .map(el => el.getBoundingClientRect())
         .filter(r => r.top < -1 || r.left < -1 || r.bottom > @HEIGHT@ + 1 || r.right > @WIDTH@ + 1)
@@ -439,6 +442,9 @@ DECK_STEP = """() => {
             textPx: text.length ? Math.min(...text.map(px)) : null,
             codePx: code.length ? Math.min(...code.map(px)) : null,
             widgetPx: ui.length ? Math.min(...ui.map(px)) : null,
+            // a figure's smallest text (helpers.figures: data-text-px, in the PNG's pixels) as drawn on the slide
+            figurePx: figures.length ? Math.min(...figures.map(img =>
+                parseFloat(img.dataset.textPx) * img.getBoundingClientRect().width / img.naturalWidth)) : null,
             wide: [...slide.querySelectorAll('pre')].filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1).length,
             raw: copy.textContent.includes('$$') || copy.textContent.includes('\\frac'),
             last: Reveal.isLastSlide() && !Reveal.availableFragments().next};

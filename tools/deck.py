@@ -56,6 +56,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDTH, HEIGHT = 1280, 720
+HIDE_INPUT = "hide-input"  # the tag of a plotting-only cell: its figure is on the slide, its code is not
 
 
 def npm_tarball(package, version, sha512):
@@ -129,7 +130,9 @@ def accessible_config():
     except ClassNotFound:
         raise SystemExit(f"the code style {CODE_STYLE} comes from accessible-pygments (requirements-dev.txt): "
                          "pip install -r requirements-dev.txt") from None
-    return Config({"CSSHTMLHeaderPreprocessor": {"style": style}})
+    # plotting-only cells (tag "hide-input", collapsed in JupyterLab by tools/slide_metadata.py) show their figure only
+    return Config({"CSSHTMLHeaderPreprocessor": {"style": style},
+                   "TagRemovePreprocessor": {"enabled": True, "remove_input_tags": [HIDE_INPUT]}})
 
 
 def export(notebook, out):

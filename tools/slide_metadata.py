@@ -20,6 +20,9 @@ idempotent: a second run changes nothing. What it does, keyed on cell ids and sl
    (Markdown source only; keyed on the cell id and the exact text, so it applies once and never guesses).
 5. The notebook-level ``rise`` metadata (RISE's frame size) goes: the series no longer uses RISE
    (jupyterlab-rise 0.43 loses ipywidgets 8, rise#119) and tools/deck.py sets the deck's frame itself.
+6. Cells tagged ``hide-input`` (plotting-only code: the figure matters, not how it is drawn) have their
+   input collapsed in JupyterLab (``jupyter.source_hidden``; one click shows it) and tools/deck.py leaves
+   it off the decks and pages. The notebook test still runs them.
 """
 
 import argparse
@@ -84,6 +87,12 @@ def normalize(nb):
         if cell.get("id") in SPLITS and show.get("slide_type") != SPLITS[cell.id]:
             show["slide_type"] = SPLITS[cell.id]
             changes.append(f"cell {cell.id}: {SPLITS[cell.id]}")
+        hidden = cell.metadata.setdefault("jupyter", {}) if "hide-input" in cell.metadata.get("tags", []) else None
+        if hidden is not None and not hidden.get("source_hidden"):
+            hidden["source_hidden"] = True
+            changes.append(f"cell {cell.id}: input collapsed")
+        if not cell.metadata.get("jupyter", True):
+            del cell.metadata["jupyter"]
         if show.get("slide_type") == "-":
             del show["slide_type"]
             changes.append(f"cell {cell.id}: '-' -> no slide type")
