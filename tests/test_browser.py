@@ -681,3 +681,33 @@ def test_explorer_from_the_keyboard(ran, request):
         page.wait_for_timeout(250)
     assert not page.errors, page.errors
 
+
+
+DARK_PICTURES = """() => [...document.querySelectorAll('.jp-RenderedImage img, .widget-image')]
+    .filter(img => img.getBoundingClientRect().width > 0)
+    .map(img => ({filter: getComputedStyle(img).filter, width: img.getBoundingClientRect().width}))"""
+
+
+def test_figures_on_the_dark_theme(lab, browser):
+    """In JupyterLab's dark theme the stored figures are shown inverted with their hues kept (no white panels;
+    tools/slide_metadata.py puts the rule in the notebook's metadata), and in the light theme as drawn."""
+    base, token = lab
+    page = new_page(browser)
+    try:
+        page.goto(f"{base}/lab/workspaces/dark/tree/notebooks/{NOTEBOOKS[0].name}?reset&token={token}")
+        page.wait_for_function("() => document.querySelectorAll('.jp-RenderedImage img').length > 0", timeout=120_000)
+        light = page.evaluate(DARK_PICTURES)
+        assert light and all(p["filter"] == "none" for p in light), light
+        page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        try:
+            page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+            page.wait_for_timeout(500)
+            dark = page.evaluate(DARK_PICTURES)
+            page.locator(".jp-RenderedImage img").first.scroll_into_view_if_needed()
+            screenshot(page, "dark_theme_01")
+            assert dark and all("invert" in p["filter"] and "hue-rotate" in p["filter"] for p in dark), dark
+        finally:  # the theme is a user setting of this server: put it back for the other tests
+            page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+            page.wait_for_function("document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
+    finally:
+        page.close()

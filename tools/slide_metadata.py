@@ -10,7 +10,8 @@ idempotent: a second run changes nothing. What it does, keyed on cell ids and sl
 
 1. Notebook level: the presenting font sizes (``PRESENTING``), stored where jupyterlab-slideshow's font
    manager (``@deathbeds/jupyterlab-fonts``) reads them, scoped to presenting mode, so the notebook
-   view in JupyterLab, GitHub and nbviewer keeps its usual sizes.
+   view in JupyterLab, GitHub and nbviewer keeps its usual sizes; and the figures' look in a dark theme
+   (``DARK_PICTURES``).
 2. Cells whose ``slide_type`` is ``"-"`` ("shown with the slide before it") lose that key:
    jupyterlab-slideshow 0.3.4 understands that meaning only as a missing (null) slide type and leaves a
    ``"-"`` cell off the slide altogether; nbconvert and RISE read a missing key as ``"-"``.
@@ -48,6 +49,12 @@ PRESENTING = {
 #: An explorer's picture shrinks (keeping its shape) to leave room on its slide for its code, controls and
 #: message at the presenting sizes.
 PRESENTING_PICTURE = {"max-height": "440px", "width": "auto", "object-fit": "contain"}
+#: JupyterLab's dark themes (``data-jp-theme-light="false"`` on the body): figures and the explorers' pictures are
+#: drawn dark-on-light, so there they are shown inverted with their hues kept (white paper -> dark grey, black text ->
+#: light grey, blue stays blue), instead of glaring white panels; the notebook view and slideshow in a light theme,
+#: the decks and the pages are unchanged. jupyterlab-fonts applies it, like the presenting sizes.
+DARK_SELECTOR = "body[data-jp-theme-light='false'] &"
+DARK_PICTURES = {"filter": "invert(0.9) hue-rotate(180deg)"}
 #: Cell id -> slide type, for cells that must start a new (sub)slide at the presenting font size.
 SPLITS = {
     "4f81448f": "subslide",  # 02: the forward stepper (630 px tall) on a subslide of its own
@@ -67,7 +74,9 @@ WIDE_EQUATIONS = {
 
 def fonts_metadata():
     return {"styles": {"": {PRESENTING_SELECTOR: dict(PRESENTING),
-                            PRESENTING_SELECTOR + " .widget-image": dict(PRESENTING_PICTURE)}}}
+                            PRESENTING_SELECTOR + " .widget-image": dict(PRESENTING_PICTURE),
+                            DARK_SELECTOR + " .jp-RenderedImage img": dict(DARK_PICTURES),
+                            DARK_SELECTOR + " .widget-image": dict(DARK_PICTURES)}}}
 
 
 def normalize(nb):
