@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .data import IMAGE_SIDE, N_CLASSES, N_PIXELS, check_labels, check_X, load_data
+from .figures import BLACK, BLUE, GREEN, ORANGE, SKY, VERMILLION, WRONG, describe, description
 from .network import forward_prop, get_predictions
 from .stats import accuracy_se
 
@@ -64,34 +65,64 @@ def column_to_image(x):
     return np.asarray(x).reshape(IMAGE_SIDE, IMAGE_SIDE)
 
 
+DIGIT_SIZE = (3.8, 3.8)  # inches: one digit on its own figure (about 330 px on the slide after the crop)
+#: What the series calls its colours in titles and descriptions (a colour given by its hex code).
+COLOR_NAMES = {VERMILLION: "red", BLUE: "blue", ORANGE: "orange", SKY: "light blue", BLACK: "black"}
+
+
 def show_digit(x, title=None, ax=None):
-    """Draw one digit, a column of X (784,), as a 28 x 28 image. Taught in ``01_data.ipynb``."""
-    ax = _axes(ax)
-    ax.imshow(column_to_image(x), cmap=DIGIT_CMAP, vmin=0, vmax=1, interpolation="nearest")
+    """Draw one digit, a column of X (784,), as a 28 x 28 image. Taught in ``01_data.ipynb``.
+
+    Titles use the series' style (``helpers.figures``). On a figure of its own (``ax`` None) the figure is
+    described: the title and how many of the 784 pixels have ink. Returns the Axes.
+    """
+    own = ax is None
+    ax = _axes(ax, figsize=DIGIT_SIZE)
+    image = column_to_image(x)
+    ax.imshow(image, cmap=DIGIT_CMAP, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title is not None:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
+    if own:
+        named = f", {title}" if title else ""
+        describe(ax, f"one handwritten digit{named}, drawn as 28 × 28 pixels, black ink on white: "
+                     f"{int(np.count_nonzero(image > 0))} of the 784 pixels have ink")
     return ax
 
 
 def plot_digit_grid(X, y, n=20, predictions=None, columns=GRID_COLUMNS):
     """A grid of the first ``n`` digits of X (784, m) titled with their labels y (m,).
 
-    Taught in ``01_data.ipynb``. With ``predictions`` (m,), titles read "label -> prediction" and
-    mistakes are marked in red. Returns the figure.
+    Taught in ``01_data.ipynb``. With ``predictions`` (m,), titles read "label→prediction" and
+    mistakes are marked in red and bold (colour is not the only cue). Titles in the series' style, about
+    1.1 in per column (11 in for 10 columns). The figure is described: the labels, or the mistakes.
+    Returns the figure.
     """
     rows = int(np.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.0))
-    for i, ax in enumerate(np.ravel(axes)):
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.1, rows * 1.35), squeeze=False)
+    wrong = []
+    for i, ax in enumerate(axes.ravel()):
         if i >= n:
             ax.axis("off")
             continue
         title = f"{y[i]}" if predictions is None else f"{y[i]}→{predictions[i]}"
         show_digit(X[:, i], title, ax)
         if predictions is not None and predictions[i] != y[i]:
-            ax.title.set_color("red")
+            ax.title.set_color(WRONG)
+            ax.title.set_fontweight("bold")
+            wrong.append(title)
     fig.tight_layout()
+    shown = f"{n} handwritten digits (28 × 28 pixels each) in {rows} row{'s' * (rows > 1)} of {columns}"
+    if predictions is None:
+        ink = np.asarray(X[:, :n]).sum(axis=0)
+        text = (f"{shown}, each titled with its label: {' '.join(str(label) for label in y[:n])}; "
+                f"the most ink: the {y[int(ink.argmax())]}, the least: the {y[int(ink.argmin())]}")
+    else:
+        mistakes = f": {', '.join(wrong)}" if wrong else ""
+        text = (f"{shown}, each titled label→prediction: {n - len(wrong)} right, {len(wrong)} wrong "
+                f"(in red and bold){mistakes}")
+    describe(fig, text)
     return fig
 
 
@@ -104,36 +135,61 @@ def plot_label_histogram(y, ax=None, title="labels", annotate=False):
     """Bar chart of ``label_counts(y)``. Returns the counts (10,).
 
     Taught in ``01_data.ipynb``. With ``annotate=True`` each bar's count is written above it, so a bar
-    of 1 image is told apart from a bar of 0 (``02_forward.ipynb``).
+    of 1 image is told apart from a bar of 0 (``02_forward.ipynb``). The figure is described with every
+    count; histograms drawn side by side on one figure are described together, in the order drawn.
     """
     counts = label_counts(y)
-    ax = _axes(ax, figsize=(5, 2.5))
-    bars = ax.bar(range(N_CLASSES), counts, color="tab:blue")
+    ax = _axes(ax, figsize=(10, 3.2))
+    bars = ax.bar(range(N_CLASSES), counts, color=BLUE)
     if annotate:
-        ax.bar_label(bars, labels=[str(c) for c in counts], fontsize=8, padding=1)
-        ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * counts.max()))  # room for the numbers (axes may share y)
+        ax.bar_label(bars, labels=[str(c) for c in counts], padding=2)
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1.2 * counts.max()))  # room for the numbers (axes may share y)
     ax.set_xticks(range(N_CLASSES))
     ax.set_xlabel("digit")
     ax.set_ylabel("images")
     ax.set_title(title)
+    most, fewest = int(counts.argmax()), int(counts.argmin())
+    part = (f"{title}: {counts.sum():,} images, per digit 0 to 9: {', '.join(f'{c:,}' for c in counts)} "
+            f"(most: {most}, {counts[most]:,}; fewest: {fewest}, {counts[fewest]:,})")
+    fig = ax.figure
+    written, parts = getattr(fig, "_label_histograms", (None, []))
+    parts = [*parts, part] if written is not None and description(fig) == written else [part]
+    describe(fig, f"bar chart{'s' * (len(parts) > 1)} of images per digit. " + "; ".join(parts))
+    fig._label_histograms = (description(fig), parts)  # the next histogram on this figure adds its part
     return counts
 
 
-def plot_never_inked(X, ax=None, color="tab:red"):
+def plot_never_inked(X, ax=None, color=VERMILLION):
     """Where the ink can be: the darkest value each pixel takes over the columns of X (784, m).
 
-    Taught in ``01_data.ipynb``. Drawn like a digit (black = ink, white = only faint ink), with the
-    pixels that are 0 in every column painted ``color``, so they cannot be mistaken for faint ones.
-    Returns a dict with the Axes, 'darkest' (784,) and 'never' (784,) booleans: the painted pixels.
+    Taught in ``01_data.ipynb``. Drawn like a digit (black = ink, white = only faint ink), big (on a new
+    figure each pixel is about 18 px on the slide), with the pixels that are 0 in every column painted ``color`` and
+    crossed, so they cannot be mistaken for faint ones (and colour is not the only cue). The figure is
+    described: how many such pixels and where. Returns a dict with the Axes, 'darkest' (784,) and
+    'never' (784,) booleans: the painted pixels.
     """
     check_X(X)
     darkest = X.max(axis=1)
     never = darkest == 0
-    ax = show_digit(darkest, ax=ax)
+    if ax is None:  # big: each of the 28 x 28 pixels about 20 px on the slide
+        _, ax = plt.subplots(figsize=(5.2, 5.6), layout="constrained")
+    show_digit(darkest, ax=ax)
     overlay = np.zeros((IMAGE_SIDE, IMAGE_SIDE, 4))
     overlay[column_to_image(never)] = matplotlib.colors.to_rgba(color)
     ax.imshow(overlay, interpolation="nearest")
-    ax.set_title(f"darkest ink of each pixel\n{color.removeprefix('tab:')}: never any ink ({never.sum()})", fontsize=9)
+    rows, columns = np.nonzero(column_to_image(never))
+    ax.plot(columns, rows, "x", color="black", markersize=7, markeredgewidth=1.2, linestyle="none")
+    name = COLOR_NAMES.get(color, str(color).removeprefix("tab:"))
+    ax.set_title(f"darkest ink of each pixel\n{name}, crossed: never any ink ({never.sum()})")
+    where = ""
+    if never.any():
+        depth = np.minimum.reduce([rows, columns, IMAGE_SIDE - 1 - rows, IMAGE_SIDE - 1 - columns])
+        corner = ((np.minimum(rows, IMAGE_SIDE - 1 - rows) < 5) & (np.minimum(columns, IMAGE_SIDE - 1 - columns) < 5))
+        ring = "pixel" if depth.max() == 0 else f"{depth.max() + 1} pixels"
+        where = f", all in the outer {ring} of the border, {int(corner.sum())} of them in the four 5 × 5 corners"
+    describe(ax, f"the darkest value each of the 784 pixels takes over {X.shape[1]:,} images, drawn like a digit "
+                 f"(black: ink in some image; white: faint ink at most); {int(never.sum())} pixels never have any "
+                 f"ink, painted {name} and crossed{where}")
     return {"ax": ax, "darkest": darkest, "never": never}
 
 
@@ -485,7 +541,7 @@ GRAPH_FORWARD = [
     ("Z1", "A1", r"ReLU"),
     ("A1", "Z2", r"$W_2A_1+b_2$"),
     ("Z2", "A2", r"softmax"),
-    ("A2", "L", r"$-\sum_k Y_k\log A_{2,k}$"),
+    ("A2", "L", r"$-\Sigma_k Y_k\log A_{2,k}$"),  # an inline sum: narrow, clear of the arrow from Y
     ("W1, b1", "Z1", ""),
     ("W2, b2", "Z2", ""),
     ("Y", "L", ""),
@@ -501,7 +557,7 @@ GRAPH_BACKWARD = [
 ]
 GRAPH_SHAPES = {"X": "784×m", "Z1": "10×m", "A1": "10×m", "Z2": "10×m", "A2": "10×m", "L": r"mean $\ell_i$",
                 "W1, b1": "10×784, 10×1", "W2, b2": "10×10, 10×1", "Y": "10×m"}
-FORWARD_COLOR, BACKWARD_COLOR, DONE_COLOR = "black", "tab:red", "gray"
+FORWARD_COLOR, BACKWARD_COLOR, DONE_COLOR = "black", VERMILLION, "gray"
 GRAPH_TITLES = ("Forward: values, left to right (solid black arrows)",
                 "Backward: gradients of the loss, right to left (dashed red arrows)")
 #: What the labels mean, written under the graph (one line each).
@@ -512,6 +568,19 @@ GRAPH_CAPTION = [
 ]
 _HALF_WIDTH, _HALF_HEIGHT = 0.62, 0.36  # a node's box, in data units (the arrows start and end at its edge)
 _GRAPH_FONT = 14  # every text of the figure, in points (house rule: >= 14 pt)
+
+
+def _spoken(label):
+    """A graph label as plain text for the figure's description: '$dZ_2=A_2-Y$' -> 'dZ2 = A2 − Y'."""
+    import re
+
+    text = label.replace("$", "").replace(r"\odot", " ⊙ ").replace(r"^\top", "ᵀ").replace(r"\log", " log ")
+    text = text.replace(r"\Sigma_k", "Σ_k ").replace("'", "′")
+    text = re.sub(r"\\mathrm\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"_\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"_(\w)", r"\1", text)
+    text = re.sub(r"(?<=\w)-(?=\w)", " − ", text.replace("=", " = ").replace("+", " + ")).replace("-", "−")
+    return " ".join(text.split())
 
 
 def _node_label(name):
@@ -532,7 +601,7 @@ def _graph_nodes(ax, shapes):
         text = f"{_node_label(name)}\n{GRAPH_SHAPES[name]}" if shapes else _node_label(name)
         ax.text(x, y, text, ha="center", va="center", fontsize=_GRAPH_FONT,
                 bbox={"boxstyle": "round,pad=0.3", "lw": 1.2, "fc": "lightyellow" if is_input else "aliceblue",
-                      "ec": "gray" if is_input else "tab:blue"})
+                      "ec": "gray" if is_input else BLUE})
 
 
 def plot_computation_graph(reached=None):
@@ -551,15 +620,16 @@ def plot_computation_graph(reached=None):
     'nodes', 'titles', 'caption', 'done' (the backward edges drawn as derived earlier), and the edges drawn
     as (from, to, label) under 'forward' and 'backward' (see ``GRAPH_*``).
     """
-    fig, (ax_f, ax_b) = plt.subplots(2, 1, figsize=(14, 5.6), gridspec_kw={"height_ratios": [1, 1.25]})
+    fig, (ax_f, ax_b) = plt.subplots(2, 1, figsize=(12, 5.0), gridspec_kw={"height_ratios": [1, 1.25]})
     drawn = {"forward": [], "backward": []}
     _graph_nodes(ax_f, shapes=True)
     for start, end, label in GRAPH_FORWARD:
         (x0, y0), (x1, y1) = GRAPH_NODES[start], GRAPH_NODES[end]
         if y0 == y1:  # along the chain, left to right; the label above the arrow
             _arrow(ax_f, (x0 + _HALF_WIDTH, y0), (x1 - _HALF_WIDTH, y1), FORWARD_COLOR)
-            ax_f.text((x0 + x1) / 2, y0 + 0.12, label, ha="center", va="bottom", fontsize=_GRAPH_FONT,
-                      color=FORWARD_COLOR)
+            loss = end == "L"  # the loss is wider than the gap: above the boxes, clear of the arrow from Y
+            ax_f.text((x0 + x1) / 2 - 0.2 * loss, y0 + (0.42 if loss else 0.12), label, ha="center", va="bottom",
+                      fontsize=_GRAPH_FONT, color=FORWARD_COLOR)
         else:  # down from a parameter (or Y)
             _arrow(ax_f, (x0, y0 - _HALF_HEIGHT - 0.05), (x1, y1 + _HALF_HEIGHT + 0.05), FORWARD_COLOR)
         drawn["forward"].append((start, end, label))
@@ -597,6 +667,19 @@ def plot_computation_graph(reached=None):
     for row, line in enumerate(caption):
         ax_b.text(-0.7, -1.25 - 0.38 * row, line, ha="left", va="top", fontsize=_GRAPH_FONT, color="dimgray")
     fig.tight_layout()
+    chain = [n for n, (_, y) in GRAPH_NODES.items() if y == 0.0]
+    steps = [f"{end} = {_spoken(label)}" + (f"({start})" if label.isalpha() else "")
+             for start, end, label in drawn["forward"] if label]
+    feeds = [f"{start} into {end}" for start, end, label in drawn["forward"] if not label]
+    back = [_spoken(label) + (f" (from {a} up to {b})" if GRAPH_NODES[b][1] != 0.0 else "")
+            + (" (grey dotted, derived earlier)" if (a, b, label) in done else "") for a, b, label in drawn["backward"]]
+    text = (f"the network as a computation graph in two panels. Top, forward, solid black arrows left to right: "
+            f"{' → '.join(f'{n} ({GRAPH_SHAPES[n]})' for n in chain)}: {'; '.join(steps)}; "
+            f"{', '.join(feeds)} from above. Bottom, backward, dashed red arrows right to left from L: "
+            f"{'; '.join(back)}.")
+    if reached is not None:
+        text += f" Marked 'we are here': {reached}."
+    describe(fig, text.replace(r"mean $\ell_i$", "mean of ℓi"))
     return {"fig": fig, "axes": (ax_f, ax_b), "nodes": dict(GRAPH_NODES), "titles": list(GRAPH_TITLES),
             "caption": caption, "done": done, **drawn}
 
@@ -607,7 +690,8 @@ def plot_activations(z_column, z_range=3.0, image=None):
     Taught in ``02_forward.ipynb``. Left: ReLU(z) (solid) and ReLU'(z) (dashed: 0 for z < 0, 1 for
     z > 0; at the corner z = 0 a filled dot marks the value the helpers use, 0, and an open dot the 1
     they do not). Middle and right: the logits z_k of one image (10,) and their softmax a_k, which sum
-    to 1; ``image`` (e.g. "dev image 0") names the image in the titles.
+    to 1; ``image`` (e.g. "dev image 0") names the image in the titles. 12 in wide, text in the series' style;
+    the figure is described with the logits' and probabilities' ranges.
     Returns a dict with the figure and the plotted data: 'z', 'relu', 'slope', 'logits', 'probabilities'.
     """
     from .network import relu, relu_derivative, softmax  # the same functions the network uses
@@ -615,28 +699,35 @@ def plot_activations(z_column, z_range=3.0, image=None):
     logits = np.asarray(z_column, dtype=np.float64).ravel()
     probabilities = softmax(logits[:, None])[:, 0]
     z = np.linspace(-z_range, z_range, 601)
-    fig, (ax_r, ax_z, ax_a) = plt.subplots(1, 3, figsize=(11, 2.6), gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
-    ax_r.plot(z, relu(z), color="tab:blue", label="ReLU(z)")
+    fig, (ax_r, ax_z, ax_a) = plt.subplots(1, 3, figsize=(12, 4), gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
+    ax_r.plot(z, relu(z), color=BLUE, label="ReLU(z)")
     slope = relu_derivative(z).astype(float)
     for side, label in ((z < 0, "ReLU'(z)"), (z > 0, None)):  # two pieces: no vertical jump drawn at 0
-        ax_r.plot(z[side], slope[side], "--", color="tab:orange", label=label)
+        ax_r.plot(z[side], slope[side], "--", color=VERMILLION, label=label)
     at_zero = float(relu_derivative(np.zeros(1))[0])  # the value the helpers use at the corner
-    ax_r.plot([0], [at_zero], "o", color="tab:orange", ms=5)
-    ax_r.plot([0], [1 - at_zero], "o", mfc="white", mec="tab:orange", ms=5)
+    ax_r.plot([0], [at_zero], "o", color=VERMILLION, ms=7)
+    ax_r.plot([0], [1 - at_zero], "o", mfc="white", mec=VERMILLION, ms=7)
     ax_r.set_xlabel("z")
-    ax_r.set_title("ReLU and its slope ReLU'", fontsize=10)
-    ax_r.legend(fontsize=8, loc="upper left")
+    ax_r.set_title("ReLU and its slope")
+    ax_r.legend(loc="upper left")
     ax_r.grid(alpha=0.3)
     of = f" of {image}" if image else ""
-    ax_z.bar(range(logits.size), logits, color="tab:gray")
+    ax_z.bar(range(logits.size), logits, color="gray")
     ax_z.axhline(0, color="black", lw=0.8)
-    ax_z.set_title(f"logits $z_k${of} (any real number)", fontsize=10)
-    ax_a.bar(range(probabilities.size), probabilities, color="tab:green")
-    ax_a.set_title(f"softmax $a_k${of} (positive, sum 1)", fontsize=10)
+    ax_z.set_title(f"logits $z_k${of}\n(any real number)")
+    ax_a.bar(range(probabilities.size), probabilities, color=GREEN)
+    ax_a.set_title(f"softmax $a_k${of}\n(positive, sum 1)")
     for ax in (ax_z, ax_a):
         ax.set_xticks(range(logits.size))
         ax.set_xlabel("digit k")
     fig.tight_layout()
+    top, low = int(logits.argmax()), int(logits.argmin())
+    describe(fig, f"three panels. Left: ReLU(z) for z from {-z_range:g} to {z_range:g}, 0 up to z = 0, then z; "
+                  f"its slope ReLU'(z) (dashed) is 0, then 1, with a filled dot at the value the helpers use at "
+                  f"z = 0, {at_zero:g}. Middle: the {logits.size} logits z_k{of} as bars, from {logits[low]:.1f} "
+                  f"(digit {low}) to {logits[top]:.1f} (digit {top}). Right: their softmax a_k, all positive, "
+                  f"summing to 1, from {probabilities.min():.2f} to {probabilities[top]:.2f}, the largest for "
+                  f"digit {top}, the digit of the largest logit".replace("-", "−"))
     return {"fig": fig, "z": z, "relu": relu(z), "slope": slope, "logits": logits, "probabilities": probabilities}
 
 
@@ -647,11 +738,13 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
     branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
     slope -1). Two black guides show those slopes: C eps^2 through the point of the largest step and
     C / eps through the point of the smallest. ``chosen`` (a step) is marked with a vertical line.
+    Drawn 10.5 in wide with the legend beside the axes. The figure is described with the errors at both ends
+    and at the chosen step, each as a power of ten (the rounding side is ragged and differs between CPUs).
     Returns the Axes; its lines are, in order: the measured errors, eps^2, 1/eps, the chosen step.
     """
     eps, errors = np.asarray(eps, dtype=float), np.asarray(errors, dtype=float)
-    ax = _axes(ax, figsize=(5.5, 2.9))
-    ax.loglog(eps, errors, "o-", color="tab:blue", ms=3.5, label="measured error")
+    ax = _axes(ax, figsize=(10.5, 4))
+    ax.loglog(eps, errors, "o-", color=BLUE, ms=5, label="measured error")
     big, small = eps.argmax(), eps.argmin()
     ax.loglog(eps, errors[big] * (eps / eps[big]) ** 2, ":", color="black", lw=1.6, zorder=3,
               label="∝ ε² (Taylor)")  # drawn over the data: where they agree, the dots show it
@@ -659,11 +752,23 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
               label="∝ 1/ε (rounding)")
     ax.set_ylim(0.3 * errors.min(), 3 * errors.max())
     if chosen is not None:
-        ax.axvline(chosen, color="tab:red", ls="--", lw=1.2, label=f"ε = {chosen:.0e}")
+        ax.axvline(chosen, color=VERMILLION, ls="--", lw=1.6, label=f"ε = {chosen:.0e}")
     ax.set_xlabel("step ε")
     ax.set_ylabel("relative error")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8, loc="upper center", ncol=2)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+
+    def power(e):  # an error as the nearest power of ten: "1e-03"
+        return f"{10.0 ** np.round(np.log10(e)):.0e}" if e > 0 else "0"
+
+    text = (f"relative error of a finite-difference derivative against its step ε, {eps.size} steps from "
+            f"{eps.max():.0e} down to {eps.min():.0e}, on log-log axes, with black guides ∝ ε² (dotted) and ∝ 1/ε "
+            f"(dash-dotted): about {power(errors[big])} at the largest step, about {power(errors[small])} at the "
+            "smallest")
+    if chosen is not None:
+        at = errors[np.argmin(np.abs(np.log10(eps / chosen)))]  # the error at the step nearest the chosen one
+        text += f", about {power(at)} at the chosen step ε = {chosen:.0e} (dashed vertical line)"
+    describe(ax, text)
     return ax
 
 
@@ -689,8 +794,8 @@ def plot_network(ax=None, highlight=0):
     x_in, x_hid, x_out = 0.0, 6.0, 12.0
     y_in, y_hid, y_out = (np.linspace(9.0, 0.0, n) for n in (len(pixels), 10, 10))
     edges = {"X-hidden": 0, "hidden-output": 0}
-    for (x0, ys0, drawn), (x1, ys1, color, key) in (((x_in, y_in, pixels), (x_hid, y_hid, "tab:blue", "X-hidden")),
-                                                    ((x_hid, y_hid, range(10)), (x_out, y_out, "tab:orange",
+    for (x0, ys0, drawn), (x1, ys1, color, key) in (((x_in, y_in, pixels), (x_hid, y_hid, BLUE, "X-hidden")),
+                                                    ((x_hid, y_hid, range(10)), (x_out, y_out, ORANGE,
                                                                                  "hidden-output"))):
         for y0, p in zip(ys0, drawn):
             if p is None:
@@ -727,6 +832,13 @@ def plot_network(ax=None, highlight=0):
     ax.set_xlim(-2.2, 14.0)
     ax.set_ylim(-3.6, 11.4)
     ax.axis("off")
+    describe(ax, f"the 784-10-10 network, left to right: {nodes['X']} of the 784 input pixels of one image "
+                 f"(x_0 to x_783, the rest elided; X is 784 × m), {nodes['hidden']} hidden units j (Z1 = W1 X + b1, "
+                 f"A1 = ReLU(Z1), 10 × m) and {nodes['output']} output units, one per digit k (Z2 = W2 A1 + b2, "
+                 f"A2 = softmax(Z2), 10 × m). Every line is one weight ({edges['X-hidden']} of W1's drawn, all "
+                 f"{edges['hidden-output']} of W2's): W1 is 10 × 784 and W2 10 × 10, b1 and b2 10 × 1; the weights "
+                 f"into hidden unit {highlight} and into output {highlight} (row {highlight} of W1 and of W2) are "
+                 "thick and dashed")
     return {"ax": ax, "nodes": nodes, "edges": edges, "labels": labels}
 
 
@@ -760,21 +872,23 @@ def plot_relu_kinks(n_fit=10, units=KINK_UNITS, bias=0.5):
     H = np.column_stack([np.ones_like(x), relu(x[:, None] - fit_kinks[None, :])])  # (401, 1 + n_fit)
     phi = np.linalg.lstsq(H, target, rcond=None)[0]
     fit = H @ phi
-    fig, (ax_u, ax_s, ax_f) = plt.subplots(1, 3, figsize=(14, 4.8))
-    for j, (curve, style) in enumerate(zip(curves, KINK_STYLES)):
+    fig, (ax_u, ax_s, ax_f) = plt.subplots(1, 3, figsize=(12, 4.4))
+    names = []
+    for j, (curve, style, color) in enumerate(zip(curves, KINK_STYLES, (BLUE, VERMILLION, GREEN))):
         shift = "x" if kinks[j] == 0 else f"x {'−' if kinks[j] > 0 else '+'} {abs(kinks[j]):g}"
-        ax_u.plot(x, curve, style, lw=2.2, label=f"{scales[j]:g} · ReLU({shift})".replace("-", "−"))
+        names.append(f"{scales[j]:g} · ReLU({shift})".replace("-", "−"))
+        ax_u.plot(x, curve, style, color=color, lw=2.2, label=names[-1])
     ax_u.set_title("3 hidden units", fontsize=NETWORK_FONT)
     ax_u.legend(fontsize=NETWORK_FONT, loc="upper left")
     ax_s.plot(x, total, "-", color="black", lw=2.4, label="their sum + bias")
-    ax_s.plot(x, linear, "-.", color="tab:gray", lw=1.6, label="same, without ReLU")
+    ax_s.plot(x, linear, "-.", color="gray", lw=1.6, label="same, without ReLU")
     ax_s.plot(kinks, bias + (scales[:, None] * relu(kinks[None, :] - kinks[:, None])).sum(axis=0), "o",
               color="black", ms=7)
     ax_s.set_title("sum: bends at each kink", fontsize=NETWORK_FONT)
     ax_s.legend(fontsize=NETWORK_FONT, loc="lower right")
-    ax_f.plot(x, target, ":", color="tab:gray", lw=3, label="sin(2x) + x/2")
-    ax_f.plot(x, fit, "-", color="tab:blue", lw=2, label=f"{n_fit} units, fitted")
-    ax_f.plot(fit_kinks, H[np.searchsorted(x, fit_kinks)] @ phi, "o", color="tab:blue", ms=5)
+    ax_f.plot(x, target, ":", color="gray", lw=3, label="sin(2x) + x/2")
+    ax_f.plot(x, fit, "-", color=BLUE, lw=2, label=f"{n_fit} units, fitted")
+    ax_f.plot(fit_kinks, H[np.searchsorted(x, fit_kinks)] @ phi, "o", color=BLUE, ms=5)
     ax_f.set_title(f"{n_fit} units follow a curve", fontsize=NETWORK_FONT)
     ax_f.legend(fontsize=NETWORK_FONT, loc="upper left")
     for ax in (ax_u, ax_s, ax_f):
@@ -783,8 +897,17 @@ def plot_relu_kinks(n_fit=10, units=KINK_UNITS, bias=0.5):
         ax.grid(alpha=0.3)
     ax_u.set_ylabel("output", fontsize=NETWORK_FONT)
     fig.tight_layout()
+    max_error = float(np.abs(fit - target).max())
+    def minus(v):  # a number as the figure writes it: −1, not -1
+        return f"{v:g}".replace("-", "−")
+
+    describe(fig, f"three panels, one input x from {minus(x[0])} to {minus(x[-1])}. Left: {len(units)} hidden units, "
+                  f"{', '.join(names)}, each 0 up to its kink, then a straight line. Middle: their sum plus "
+                  f"{minus(bias)}, a line that bends at each kink, x = {', '.join(minus(c) for c in kinks)}; without "
+                  f"ReLU the same units add up to one straight line (dash-dotted). Right: {n_fit} units with fitted "
+                  f"output weights follow the curve sin(2x) + x/2 within {max_error:.2f}")
     return {"fig": fig, "x": x, "units": curves, "total": total, "linear": linear, "kinks": kinks, "fit": fit,
-            "target": target, "fit_kinks": fit_kinks, "max_error": float(np.abs(fit - target).max())}
+            "target": target, "fit_kinks": fit_kinks, "max_error": max_error}
 
 
 def digit_means(X, y):
@@ -811,7 +934,8 @@ def plot_error_times_input(X, dZ1, unit, images):
     activity, gray). Bottom row: its term dZ1[j, i] x_i of row j of dW1 (the error dZ1[j, i] in the title),
     and last the whole row j of dW1, the mean of all m terms. Colours: red positive, blue negative, white
     exactly 0 (a diverging map whose middle is white); the terms share one symmetric scale, with its colour
-    bar, and the mean (far smaller) has its own symmetric scale and colour bar. Text 14 pt. Returns a dict:
+    bar, and the mean (far smaller) has its own symmetric scale and colour bar. Text in the series' style
+    (>= 14 pt); the figure is described with the errors and both scales. Returns a dict:
     'fig', 'errors' (the dZ1[j, i] shown), 'row' (row j of dW1, (784,)), 'terms' (the images' terms,
     (len(images), 784)), 'limits' (the terms' and the row's colour limits: each scale runs from -limit to limit).
     """
@@ -821,24 +945,32 @@ def plot_error_times_input(X, dZ1, unit, images):
     errors = dZ1[unit, list(images)]
     terms = errors[:, None] * X[:, list(images)].T
     n = len(images)
-    fig, axes = plt.subplots(2, n + 1, figsize=(2.5 * (n + 1) + 1.2, 5.4), layout="constrained")
+    fig, axes = plt.subplots(2, n + 1, figsize=(2.4 * (n + 1) + 1.2, 5.0), layout="constrained")
     limit = float(np.abs(terms).max()) or 1.0
     for c, (i, e, term) in enumerate(zip(images, errors, terms)):
         axes[0, c].imshow(column_to_image(X[:, i]), cmap=DIGIT_CMAP, vmin=0, vmax=1)
-        axes[0, c].set_title(f"image {i}: $x_i$", fontsize=14)
+        axes[0, c].set_title(f"image {i}: $x_i$")
         terms_shown = axes[1, c].imshow(column_to_image(term), cmap=ERROR_CMAP, vmin=-limit, vmax=limit)
-        axes[1, c].set_title(f"$dZ_1$ = {e:+.2f}\n× $x_i$", fontsize=14)
+        axes[1, c].set_title(f"$dZ_1$ = {e:+.2f}\n× $x_i$".replace("-", "−"))
     row_limit = float(np.abs(row).max()) or 1.0
     row_shown = axes[1, n].imshow(column_to_image(row), cmap=ERROR_CMAP, vmin=-row_limit, vmax=row_limit)
-    axes[1, n].set_title(f"row {unit} of $dW_1$:\nmean of {m:,} terms", fontsize=14)
+    axes[1, n].set_title(f"row {unit} of $dW_1$:\nmean of {m:,} terms")
     legend = f"unit $j$ = {unit}\nred +, blue −,\nwhite 0;\nthe terms: one scale,\nthe mean: its own"
-    axes[0, n].text(0.5, 0.5, legend, ha="center", va="center", fontsize=14, transform=axes[0, n].transAxes)
+    axes[0, n].text(0.5, 0.5, legend, ha="center", va="center", transform=axes[0, n].transAxes)
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
     axes[0, n].axis("off")
     for shown, where in ((terms_shown, list(axes[1, :n])), (row_shown, axes[1, n])):
-        fig.colorbar(shown, ax=where, fraction=0.05, pad=0.02, shrink=0.9).ax.tick_params(labelsize=14)
+        fig.colorbar(shown, ax=where, fraction=0.05, pad=0.02, shrink=0.9)
+    blank = [i for i, e in zip(images, errors) if e == 0]
+    terms_text = ", ".join(f"image {i} times {e:+.2f}".replace("-", "−") for i, e in zip(images, errors))
+    blank_text = f"; image {', '.join(map(str, blank))}'s term is blank (error 0)" if blank else ""
+    describe(fig, f"hidden unit {unit}'s row of dW1 as error × input, in two rows of pictures 28 × 28. Top: images "
+                  f"{', '.join(map(str, images))}, black ink on white. Bottom: each image times unit {unit}'s error on "
+                  f"it, dZ1: {terms_text}, red where positive, blue where negative, white 0, on one scale from "
+                  f"−{limit:.2f} to {limit:.2f}{blank_text}; last, row {unit} of dW1, the mean of all {m:,} terms, on "
+                  f"its own scale from −{row_limit:.3f} to {row_limit:.3f}, {limit / row_limit:.0f} times smaller")
     return {"fig": fig, "errors": errors, "row": row, "terms": terms, "limits": (limit, row_limit)}
 
 

@@ -514,3 +514,171 @@ def test_plot_quadratic_paths_draws_each_run_with_its_own_style_and_stops_a_dive
     with pytest.raises(ValueError, match="at most 3"):
         plot_quadratic_paths((1.0, 100.0), {**runs, "fourth": (0.01, 0.5)})
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The figures of lessons 01-04 (issue 21): drawn in the series' style, each is described from the data it
+# drew, its smallest text is at least MIN_TEXT_PT and it is at most 12 in (1,200 px at 100 dpi) wide.
+
+@pytest.fixture
+def series_style():
+    from helpers.figures import SERIES_STYLE
+
+    with matplotlib.rc_context(SERIES_STYLE):
+        yield
+
+
+def _legible(fig):
+    from helpers.figures import MIN_TEXT_PT, smallest_text_pt
+
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT, smallest_text_pt(fig)
+    assert fig.get_size_inches()[0] <= 12 and fig.get_size_inches()[1] <= 6.2, fig.get_size_inches()
+
+
+def test_digit_grid_is_described_with_its_labels_or_its_mistakes(mnist, series_style):
+    from helpers.figures import WRONG, description
+
+    X, y = mnist["X_dev"], mnist["y_dev"]
+    fig = plot_digit_grid(X, y, n=12)
+    labels = " ".join(str(label) for label in y[:12])
+    assert "12 handwritten digits" in description(fig) and f"titled with its label: {labels};" in description(fig)
+    ink = X[:, :12].sum(axis=0)
+    assert f"the most ink: the {y[ink.argmax()]}, the least: the {y[ink.argmin()]}" in description(fig)
+    _legible(fig)
+    predictions = y.copy()
+    predictions[[1, 4]] = (y[[1, 4]] + 1) % 10
+    fig = plot_digit_grid(X, y, n=12, predictions=predictions)
+    wrong = [f"{y[i]}→{predictions[i]}" for i in (1, 4)]
+    assert f"10 right, 2 wrong (in red and bold): {wrong[0]}, {wrong[1]}" in description(fig)
+    titles = [ax.title for ax in fig.axes[:12]]
+    marked = [i for i, t in enumerate(titles) if t.get_fontweight() == "bold"]
+    assert marked == [1, 4] and all(matplotlib.colors.same_color(titles[i].get_color(), WRONG) for i in marked)
+    _legible(fig)
+
+
+def test_show_digit_describes_only_a_figure_of_its_own(mnist, series_style):
+    from helpers import show_digit
+    from helpers.figures import description
+
+    x = mnist["X_dev"][:, 7]
+    ax = show_digit(x, title="dev image 7")
+    inked = int((x > 0).sum())
+    assert description(ax) == (f"one handwritten digit, dev image 7, drawn as 28 × 28 pixels, black ink on white: "
+                               f"{inked} of the 784 pixels have ink")
+    _legible(ax.figure)
+    _, ax = plt.subplots()
+    show_digit(x, "in a grid", ax=ax)  # drawn into someone else's figure: that figure's description is theirs
+    assert description(ax) is None
+
+
+def test_label_histograms_on_one_figure_are_described_together(series_style):
+    from helpers.figures import describe, description
+
+    y = np.array([0] * 90 + [1] + [3] * 398)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3))
+    plot_label_histogram(y, ax=left, title="dev labels", annotate=True)
+    assert description(fig) == ("bar chart of images per digit. dev labels: 489 images, per digit 0 to 9: "
+                                "90, 1, 0, 398, 0, 0, 0, 0, 0, 0 (most: 3, 398; fewest: 2, 0)")
+    plot_label_histogram(np.arange(10), ax=right, title="one each")
+    assert description(fig).startswith("bar charts of images per digit. dev labels: 489 images")
+    assert description(fig).endswith("; one each: 10 images, per digit 0 to 9: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 "
+                                     "(most: 0, 1; fewest: 0, 1)")
+    _legible(fig)
+    describe(fig, "a description of its own")  # a later histogram no longer appends to it
+    plot_label_histogram(y, ax=right, title="again")
+    assert description(fig).startswith("bar chart of images per digit. again: 489 images")
+    plot_label_histogram(y)  # on a figure of its own, the default size
+    _legible(plt.gcf())
+
+
+def test_never_inked_says_how_many_and_where(series_style):
+    from helpers.figures import VERMILLION, description
+    from helpers.plots import plot_never_inked
+
+    X = np.full((784, 2), 0.5)
+    never = [28 * 0 + 0, 28 * 0 + 27, 28 * 1 + 14]  # two corners, one pixel in the second row
+    X[never] = 0
+    drawn = plot_never_inked(X)
+    (crosses,) = drawn["ax"].get_lines()
+    assert sorted(zip(crosses.get_ydata(), crosses.get_xdata())) == [(0, 0), (0, 27), (1, 14)]  # a second cue
+    overlay = drawn["ax"].get_images()[1].get_array()
+    assert matplotlib.colors.same_color(overlay[0, 0], VERMILLION)
+    text = description(drawn["ax"])
+    assert "over 2 images" in text and "3 pixels never have any ink, painted red and crossed" in text
+    assert "all in the outer 2 pixels of the border, 2 of them in the four 5 × 5 corners" in text
+    assert "(3)" in drawn["ax"].get_title()
+    _legible(drawn["ax"].figure)
+
+
+def test_network_relu_kinks_and_activations_are_described(series_style):
+    from helpers import plot_activations
+    from helpers.figures import description
+    from helpers.plots import plot_network, plot_relu_kinks
+
+    drawn = plot_network(highlight=3)
+    text = description(drawn["ax"])
+    assert text.startswith("the 784-10-10 network") and "6 of the 784 input pixels" in text
+    assert "(60 of W1's drawn, all 100 of W2's)" in text and "(row 3 of W1 and of W2) are thick and dashed" in text
+    _legible(drawn["ax"].figure)
+    kinks = plot_relu_kinks()
+    text = description(kinks["fig"])
+    assert "1 · ReLU(x + 1), −2 · ReLU(x), 1.5 · ReLU(x − 1.2)" in text and "x = −1, 0, 1.2" in text
+    assert text.endswith(f"within {kinks['max_error']:.2f}")
+    _legible(kinks["fig"])
+    z = np.array([1.0, 3.0, -2.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 2.0])
+    activations = plot_activations(z, image="dev image 5")
+    text = description(activations["fig"])
+    top = activations["probabilities"].max()
+    assert "the 10 logits z_k of dev image 5 as bars, from −2.0 (digit 2) to 3.0 (digit 1)" in text
+    assert f"to {top:.2f}, the largest for digit 1" in text and "at z = 0, 0." in text
+    _legible(activations["fig"])
+
+
+def test_computation_graph_is_described_pass_by_pass(series_style):
+    from helpers import plot_computation_graph
+    from helpers.figures import description
+
+    drawn = plot_computation_graph()
+    text = description(drawn["fig"])
+    assert "X (784×m) → Z1 (10×m) → A1 (10×m) → Z2 (10×m) → A2 (10×m) → L (mean of ℓi)" in text
+    assert "Z1 = W1X + b1; A1 = ReLU(Z1);" in text and "L = −Σk Yk log A2,k" in text
+    for gradient in ("dA2 = −Y/A2", "dZ2 = A2 − Y", "dA1 = W2ᵀ dZ2", "dZ1 = dA1 ⊙ ReLU′(Z1)",
+                     "dW1, db1 (from Z1 up to W1, b1)"):
+        assert gradient in text, gradient
+    assert "derived earlier" not in text and "we are here" not in text
+    _legible(drawn["fig"])
+    text = description(plot_computation_graph(reached="Z2")["fig"])
+    assert text.count("(grey dotted, derived earlier)") == 2 and text.endswith("Marked 'we are here': Z2.")
+
+
+def test_step_errors_are_described_by_powers_of_ten(series_style):
+    from helpers import plot_step_errors
+    from helpers.figures import description
+
+    eps = np.logspace(-1, -10, 10)
+    errors = eps**2 + 1e-16 / eps
+    ax = plot_step_errors(eps, errors, chosen=1e-5)
+    text = description(ax)
+    assert "10 steps from 1e-01 down to 1e-10" in text
+    assert "about 1e-02 at the largest step, about 1e-06 at the smallest" in text
+    assert text.endswith("about 1e-10 at the chosen step ε = 1e-05 (dashed vertical line)")
+    _legible(ax.figure)
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 14
+
+
+def test_error_times_input_is_described_with_both_scales(series_style):
+    from helpers.figures import description
+    from helpers.plots import plot_error_times_input
+
+    rng = np.random.default_rng(0)
+    X = rng.random((784, 30)) * (rng.random((784, 30)) < 0.2)
+    dZ1 = rng.normal(0, 0.3, (10, 30))
+    dZ1[1, 2] = 0.0
+    shown = plot_error_times_input(X, dZ1, unit=1, images=[0, 1, 2])
+    text = description(shown["fig"])
+    limit, row_limit = shown["limits"]
+    e0, e1 = (f"{e:+.2f}".replace("-", "−") for e in shown["errors"][:2])
+    assert f"image 0 times {e0}, image 1 times {e1}, image 2 times +0.00" in text
+    assert f"one scale from −{limit:.2f} to {limit:.2f}; image 2's term is blank (error 0)" in text
+    assert f"the mean of all 30 terms, on its own scale from −{row_limit:.3f} to {row_limit:.3f}" in text
+    _legible(shown["fig"])
