@@ -172,7 +172,7 @@ def plot_never_inked(X, ax=None, color=VERMILLION):
     darkest = X.max(axis=1)
     never = darkest == 0
     if ax is None:  # big: each of the 28 x 28 pixels about 20 px on the slide
-        _, ax = plt.subplots(figsize=(5.2, 5.6), layout="constrained")
+        _, ax = plt.subplots(figsize=(5.0, 5.4), layout="constrained")
     show_digit(darkest, ax=ax)
     overlay = np.zeros((IMAGE_SIDE, IMAGE_SIDE, 4))
     overlay[column_to_image(never)] = matplotlib.colors.to_rgba(color)
