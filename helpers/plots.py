@@ -738,8 +738,8 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
     branch, slope 2), for small eps the rounding error of the loss divided by 2 eps (the left branch,
     slope -1). Two black guides show those slopes: C eps^2 through the point of the largest step and
     C / eps through the point of the smallest. ``chosen`` (a step) is marked with a vertical line.
-    Drawn 10.5 in wide with the legend beside the axes. The figure is described with the errors at both ends
-    and at the chosen step, each as a power of ten (the rounding side is ragged and differs between CPUs).
+    Drawn 10.5 in wide with the legend beside the axes. The figure is described with the error at the largest
+    step and where the guides cross, as powers of ten (the rounding side is ragged and differs between CPUs).
     Returns the Axes; its lines are, in order: the measured errors, eps^2, 1/eps, the chosen step.
     """
     eps, errors = np.asarray(eps, dtype=float), np.asarray(errors, dtype=float)
@@ -758,16 +758,18 @@ def plot_step_errors(eps, errors, chosen=None, ax=None):
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
 
-    def power(e):  # an error as the nearest power of ten: "1e-03"
-        return f"{10.0 ** np.round(np.log10(e)):.0e}" if e > 0 else "0"
+    def power(e):  # a positive number as the nearest power of ten: "1e-03"
+        return f"{10.0 ** np.round(np.log10(e)):.0e}"
 
+    # where the guides cross, C eps^2 = C' / eps: a cube root, so it moves little when the ragged rounding
+    # errors differ between CPUs (the errors on that side are therefore not quoted)
+    cross = (errors[small] * eps[small] / (errors[big] / eps[big] ** 2)) ** (1 / 3)
     text = (f"relative error of a finite-difference derivative against its step ε, {eps.size} steps from "
-            f"{eps.max():.0e} down to {eps.min():.0e}, on log-log axes, with black guides ∝ ε² (dotted) and ∝ 1/ε "
-            f"(dash-dotted): about {power(errors[big])} at the largest step, about {power(errors[small])} at the "
-            "smallest")
+            f"{eps.max():.0e} down to {eps.min():.0e}, on log-log axes: from about {power(errors[big])} at the largest "
+            f"step it falls with ε² (the dotted black guide, Taylor's error) and, ragged, it rises again toward the "
+            f"smallest step with 1/ε (the dash-dotted guide, rounding); the guides cross near ε = {power(cross)}")
     if chosen is not None:
-        at = errors[np.argmin(np.abs(np.log10(eps / chosen)))]  # the error at the step nearest the chosen one
-        text += f", about {power(at)} at the chosen step ε = {chosen:.0e} (dashed vertical line)"
+        text += f"; the chosen step ε = {chosen:.0e} is the dashed vertical line"
     describe(ax, text)
     return ax
 

@@ -659,9 +659,12 @@ def test_step_errors_are_described_by_powers_of_ten(series_style):
     errors = eps**2 + 1e-16 / eps
     ax = plot_step_errors(eps, errors, chosen=1e-5)
     text = description(ax)
-    assert "10 steps from 1e-01 down to 1e-10" in text
-    assert "about 1e-02 at the largest step, about 1e-06 at the smallest" in text
-    assert text.endswith("about 1e-10 at the chosen step ε = 1e-05 (dashed vertical line)")
+    assert "10 steps from 1e-01 down to 1e-10" in text and "from about 1e-02 at the largest step" in text
+    assert "the guides cross near ε = 1e-05" in text  # eps^2 = 1e-16 / eps
+    assert text.endswith("; the chosen step ε = 1e-05 is the dashed vertical line")
+    text = description(plot_step_errors(eps, 100 * eps**2 + 1e-16 / eps))
+    assert "from about 1e+00 at the largest step" in text and "the guides cross near ε = 1e-06" in text
+    assert "chosen" not in text
     _legible(ax.figure)
     assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 14
 
