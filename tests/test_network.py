@@ -317,3 +317,14 @@ def test_uniform_init_keeps_the_numbers_and_the_old_name_seed_still_works():
         assert np.array_equal(a, b) and np.array_equal(a, c) and np.array_equal(a, e)
     with pytest.raises(ValueError, match="scheme must be 'uniform' or 'he'; got 'normal'"):
         init_params(np.random.default_rng(0), scheme="normal")
+
+
+@pytest.mark.parametrize("b2_shape, hint", [((10,), "b.reshape(-1, 1)"), ((10, 10), "keepdims=True"), ((5, 1), None)])
+def test_a_wrong_bias_shape_is_named_with_the_fix_that_matches_it(b2_shape, hint):
+    from helpers.network import check_params
+
+    W1, b1, W2, _ = init_params(np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"b2 must have shape \(10, 1\)") as error:
+        check_params(W1, b1, W2, np.zeros(b2_shape))
+    message = str(error.value)
+    assert (hint in message) if hint else ("(" not in message.split("got")[1].split(")", 1)[1]), message
