@@ -72,8 +72,7 @@ def check_params(W1, b1, W2, b2):
             if name.startswith("b") and got == (expected[0],):  # a flat bias: one reshape makes it a column
                 hint = " (a bias must be a column: use b.reshape(-1, 1))"
             elif name.startswith("b") and got == (expected[0], expected[0]):  # (10, 1) - (10,) broadcast to 10 x 10
-                hint = (" (a bias grown to a square: an update subtracted a flat (10,) gradient from a (10, 1) column;"
-                        " sum the gradient with keepdims=True)")
+                hint = " (a (10, 1) column minus a flat (10,) gradient: sum with keepdims=True)"
             raise ValueError(f"{name} must have shape {expected}; got {got}{hint}.")
 
 
