@@ -186,7 +186,7 @@ def _history_sentence(history, metric, run=None):
             part += f" (lowest {float(values[lowest]):.2f} at iteration {iterations[lowest]})"
         parts.append(part)
     name = f"{run}: " if run is not None else ""
-    return f"{name}{metric} over {iterations[-1]} iterations, " + ", ".join(parts)
+    return f"{name}{metric} over {iterations[-1]:,} iterations: " + ", ".join(parts)
 
 
 def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration", run=None, color=None):
@@ -216,7 +216,8 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
     fig = ax.get_figure(root=True)
     sentences = getattr(fig, "_history_sentences", [])  # every plot_history panel of this figure, in order
     fig._history_sentences = sentences + [_history_sentence(history, metric, run)]
-    describe(fig, "; ".join(fig._history_sentences) + ".")
+    text = "; ".join(fig._history_sentences) + "."
+    describe(fig, text[0].upper() + text[1:])
     return ax
 
 
@@ -911,7 +912,7 @@ def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fon
         raise ValueError(f"at most {len(PATH_STYLES)} runs fit one picture; got {len(runs)}.")
     fontsize = max(fontsize, MIN_TEXT_PT)
     if ax is None:
-        _, ax = plt.subplots(figsize=(12, 4.4), layout="constrained")
+        _, ax = plt.subplots(figsize=(11.5, 4.0), layout="constrained")
     c1, c2 = curvatures
     reach = 1.25 * np.abs(np.asarray(w0, dtype=np.float64))
     g1, g2 = np.meshgrid(np.linspace(-reach[0], reach[0], 200), np.linspace(-reach[1], reach[1], 200))

@@ -536,11 +536,11 @@ def test_plot_history_describes_every_panel_from_its_data(series_style):
                "dev_loss": [2.31, 0.9, 0.8, 1.1]}
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(11.5, 4))
     plot_history(history, "accuracy", ax=ax_acc)
-    assert description(fig) == ("accuracy over 30 iterations, train rises from 0.10 to 0.90, "
+    assert description(fig) == ("Accuracy over 30 iterations: train rises from 0.10 to 0.90, "
                                 "dev rises from 0.12 to 0.80.")
     plot_history(history, "loss", ax=ax_loss)
     text = description(fig)
-    assert text.startswith("accuracy over 30 iterations") and "; loss over 30 iterations" in text  # both panels
+    assert text.startswith("Accuracy over 30 iterations:") and "; loss over 30 iterations:" in text  # both panels
     assert "train falls from 2.30 to 0.20" in text
     assert "dev falls from 2.31 to 1.10 (lowest 0.80 at iteration 20)" in text
     assert [line.get_linestyle() for line in ax_acc.lines] == ["-", "--"]  # not colour alone
@@ -553,8 +553,8 @@ def test_plot_history_of_two_runs_on_one_axes_names_both():
     history = {"iteration": [0, 1, 2], "train_loss": [2.3, 1.0, 0.5], "dev_loss": [2.3, 1.2, 0.9]}
     ax = plot_history(history, "loss", run="no cure")
     plot_history({**history, "dev_loss": [2.3, 1.0, 0.7]}, "loss", ax=ax, run="L2")
-    assert description(ax) == ("no cure: loss over 2 iterations, train falls from 2.30 to 0.50, dev falls from 2.30 "
-                               "to 0.90; L2: loss over 2 iterations, train falls from 2.30 to 0.50, dev falls from "
+    assert description(ax) == ("No cure: loss over 2 iterations: train falls from 2.30 to 0.50, dev falls from 2.30 "
+                               "to 0.90; L2: loss over 2 iterations: train falls from 2.30 to 0.50, dev falls from "
                                "2.30 to 0.70.")
 
 

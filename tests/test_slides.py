@@ -134,3 +134,13 @@ def test_slide_metadata_is_normalized():
     stale = {p.stem: tool.normalize(nbformat.read(p, as_version=4)) for p in NOTEBOOKS}
     stale = {name: changes for name, changes in stale.items() if changes}
     assert not stale, f"run `.venv/bin/python tools/slide_metadata.py`: {stale}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_saved_widget_state_only_with_widgets_shown(notebook):
+    """A notebook stores widget state only if one of its outputs shows a widget: nbclient keeps old state when a
+    re-run makes no widgets, and the offline deck then waits for widgets that never come (A2's deck timed out so)."""
+    nb = nbformat.read(notebook, as_version=4)
+    shown = any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+                for cell in nb.cells for out in cell.get("outputs", []))
+    assert shown or "widgets" not in nb.metadata, f"{notebook.name}: stale widget state in its metadata"
