@@ -912,7 +912,7 @@ def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fon
         raise ValueError(f"at most {len(PATH_STYLES)} runs fit one picture; got {len(runs)}.")
     fontsize = max(fontsize, MIN_TEXT_PT)
     if ax is None:
-        _, ax = plt.subplots(figsize=(11.5, 4.0), layout="constrained")
+        _, ax = plt.subplots(figsize=(11.5, 3.6), layout="constrained")
     c1, c2 = curvatures
     reach = 1.25 * np.abs(np.asarray(w0, dtype=np.float64))
     g1, g2 = np.meshgrid(np.linspace(-reach[0], reach[0], 200), np.linspace(-reach[1], reach[1], 200))

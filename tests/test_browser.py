@@ -319,13 +319,20 @@ ON_SCREEN = """() => {
             .filter(([out]) => out.data && out.data['@MIME@'])
             .map(([, o]) => ({views: o ? o.node.querySelectorAll('.jupyter-widgets').length : 0,
                               text: o ? o.node.innerText.slice(0, 200) : ''}));
+        // a figure's smallest text (helpers.figures: output metadata text_px, in the PNG's pixels) as drawn
+        const figures = outputs.map((out, j) => [out, c.outputArea.widgets[j]])
+            .filter(([out]) => ((out.metadata || {})['image/png'] || {}).text_px)
+            .map(([out, o]) => [out.metadata['image/png'].text_px, o && o.node.querySelector('img')])
+            .filter(([, img]) => img && shown(img) && img.naturalWidth)
+            .map(([textPx, img]) => textPx * img.getBoundingClientRect().width / img.naturalWidth);
         return {index: i, top: r.top, bottom: r.bottom, left: r.left, right: r.right, markdown: md,
                 source: c.model.sharedModel.getSource().slice(0, 60),
                 hasMath: md && c.model.sharedModel.getSource().includes('$'),
                 math: c.node.querySelectorAll('mjx-container').length, raw,
                 textPx: text.length ? Math.min(...text.map(px)) : null,
                 codePx: code.length ? Math.min(...code.map(px)) : null,
-                widgetPx: ui.length ? Math.min(...ui.map(px)) : null, widgets, clipped};
+                widgetPx: ui.length ? Math.min(...ui.map(px)) : null, widgets, clipped,
+                figurePx: figures.length ? Math.min(...figures) : null};
     });
 }""".replace("@MIME@", WIDGET_MIME).replace("@WIDGET_TEXT@", WIDGET_TEXT)
 
@@ -335,7 +342,7 @@ def too_small(where, sizes):
     minimums = (("textPx", "text", MIN_TEXT_PX), ("codePx", "code", MIN_CODE_PX),
                 ("widgetPx", "widget text", MIN_WIDGET_PX), ("figurePx", "a figure's smallest text", SLIDE_TEXT_PX))
     return [f"{where}: {what} {sizes[key]:.1f} px < {minimum}" for key, what, minimum in minimums
-            if sizes[key] is not None and sizes[key] < minimum]
+            if sizes.get(key) is not None and sizes[key] < minimum]
 
 
 def slide_problems(cells):
