@@ -169,7 +169,7 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
 test_prediction.__test__ = False  # a seed name, not a pytest test
 
 
-def _history_sentence(history, metric, run=None):
+def _history_sentence(history, metric, run=None, xlabel="iteration"):
     """What one ``plot_history`` panel shows, in words: each curve's first and last value (2 decimals, the
     series' printed precision), and for a dev loss that turns, its lowest point."""
     iterations = history["iteration"]
@@ -183,10 +183,12 @@ def _history_sentence(history, metric, run=None):
         part = f"{split} {verb} from {first:.2f} to {last:.2f}"
         lowest = int(np.argmin(values))
         if metric == "loss" and 0 < lowest < len(values) - 1 and f"{float(values[lowest]):.2f}" != f"{last:.2f}":
-            part += f" (lowest {float(values[lowest]):.2f} at iteration {iterations[lowest]})"
+            part += f" (lowest {float(values[lowest]):.2f} at {xlabel} {iterations[lowest]})"
         parts.append(part)
     name = f"{run}: " if run is not None else ""
-    return f"{name}{metric} over {iterations[-1]:,} iterations: " + ", ".join(parts)
+    span = (f"over {iterations[-1]:,} {xlabel}s" if xlabel in ("iteration", "epoch", "step")
+            else f"against {xlabel}, up to {iterations[-1]:,}")
+    return f"{name}{metric} {span}: " + ", ".join(parts)
 
 
 def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration", run=None, color=None):
@@ -215,7 +217,7 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
         ax.set_title(title)
     fig = ax.get_figure(root=True)
     sentences = getattr(fig, "_history_sentences", [])  # every plot_history panel of this figure, in order
-    fig._history_sentences = sentences + [_history_sentence(history, metric, run)]
+    fig._history_sentences = sentences + [_history_sentence(history, metric, run, xlabel)]
     text = "; ".join(fig._history_sentences) + "."
     describe(fig, text[0].upper() + text[1:])
     return ax

@@ -556,6 +556,8 @@ def test_plot_history_of_two_runs_on_one_axes_names_both():
     assert description(ax) == ("No cure: loss over 2 iterations: train falls from 2.30 to 0.50, dev falls from 2.30 "
                                "to 0.90; L2: loss over 2 iterations: train falls from 2.30 to 0.50, dev falls from "
                                "2.30 to 0.70.")
+    ax = plot_history({**history, "iteration": [0, 10, 20]}, "loss", xlabel="epoch")
+    assert description(ax).startswith("Loss over 20 epochs: train falls")  # the x axis's unit, not "iterations"
 
 
 def test_plot_step_sizes_describes_each_panel_and_is_legible(series_style):
