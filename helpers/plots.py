@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .data import IMAGE_SIDE, N_CLASSES, N_PIXELS, check_labels, check_X, load_data
-from .figures import BLACK, BLUE, GREEN, ORANGE, SKY, VERMILLION, WRONG, describe, description
+from .figures import BLACK, BLUE, GREEN, MIN_TEXT_PT, ORANGE, PURPLE, SKY, VERMILLION, WRONG, describe, description
 from .network import forward_prop, get_predictions
 from .stats import accuracy_se
 
@@ -224,18 +224,43 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
 test_prediction.__test__ = False  # a seed name, not a pytest test
 
 
+def _history_sentence(history, metric, run=None, xlabel="iteration"):
+    """What one ``plot_history`` panel shows, in words: each curve's first and last value (2 decimals, the
+    series' printed precision), and for a dev loss that turns, its lowest point."""
+    iterations = history["iteration"]
+    parts = []
+    for split in ("train", "dev"):
+        values = history.get(f"{split}_{metric}")
+        if not values:
+            continue
+        first, last = float(values[0]), float(values[-1])
+        verb = "rises" if last > first else "falls"
+        part = f"{split} {verb} from {first:.2f} to {last:.2f}"
+        lowest = int(np.argmin(values))
+        if metric == "loss" and 0 < lowest < len(values) - 1 and f"{float(values[lowest]):.2f}" != f"{last:.2f}":
+            part += f" (lowest {float(values[lowest]):.2f} at {xlabel} {iterations[lowest]})"
+        parts.append(part)
+    name = f"{run}: " if run is not None else ""
+    span = (f"over {iterations[-1]:,} {xlabel}s" if xlabel in ("iteration", "epoch", "step")
+            else f"against {xlabel}, up to {iterations[-1]:,}")
+    return f"{name}{metric} {span}: " + ", ".join(parts)
+
+
 def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iteration", run=None, color=None):
     """Train (and dev) ``metric`` ('accuracy' or 'loss') against iterations. Taught in ``05_training.ipynb``.
 
-    To compare runs on one Axes, name each with ``run`` (and a ``color``): its curves are then labelled
-    "run: train" (dashed) and "run: dev" (solid), in that colour. Returns the Axes.
+    Train is a solid line, dev a dashed one (in two colours: never colour alone). To compare runs on one
+    Axes, name each with ``run`` (and a ``color``): its curves are then labelled "run: train" (dashed) and
+    "run: dev" (solid), in that colour. The figure's description (``helpers.figures.describe``) says what
+    every ``plot_history`` call on it drew (first and last values), panel after panel. Returns the Axes.
     """
-    ax = _axes(ax, figsize=(5, 3))
+    ax = _axes(ax, figsize=(10, 4))
     if run is None:
-        styles = {"train": {"label": "train"}, "dev": {"label": "dev"}}
+        styles = {"train": {"label": "train", "color": BLUE, "linestyle": "-"},
+                  "dev": {"label": "dev", "color": VERMILLION, "linestyle": "--"}}
     else:
         styles = {"train": {"label": f"{run}: train", "linestyle": "--", "color": color},
-                  "dev": {"label": f"{run}: dev", "color": color}}
+                  "dev": {"label": f"{run}: dev", "linestyle": "-", "color": color}}
     ax.plot(history["iteration"], history[f"train_{metric}"], **styles["train"])
     if history.get(f"dev_{metric}"):
         ax.plot(history["iteration"], history[f"dev_{metric}"], **styles["dev"])
@@ -245,31 +270,51 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
     ax.legend()
     if title:
         ax.set_title(title)
+    fig = ax.get_figure(root=True)
+    sentences = getattr(fig, "_history_sentences", [])  # every plot_history panel of this figure, in order
+    fig._history_sentences = sentences + [_history_sentence(history, metric, run, xlabel)]
+    text = "; ".join(fig._history_sentences) + "."
+    describe(fig, text[0].upper() + text[1:])
     return ax
+
+
+def _step_story(w):
+    """How the iterates w of ``quadratic_descent`` move, in words (2 significant digits: float64, exact enough)."""
+    flips = bool(np.all(np.sign(w[1:]) == -np.sign(w[:-1])))
+    grows = abs(w[-1]) > abs(w[0])
+    how = ("zigzags outwards" if grows else "zigzags inwards") if flips else ("slides away" if grows else "slides down")
+    return f"{how}, |w| {abs(w[0]):.2g} to {abs(w[-1]):.2g}"
 
 
 def plot_step_sizes(curvature, alphas, steps=8, w0=1.0):
     """One panel per learning rate: f(w) = curvature/2 w^2 with the points of ``quadratic_descent`` on it.
 
-    Taught in ``05_training.ipynb`` (why too large a step overshoots). Returns the figure and the list of
-    iterates (one float64 array of ``steps + 1`` values per alpha).
+    Taught in ``05_training.ipynb`` (why too large a step overshoots). The start is a large vermillion dot,
+    labelled "start". Returns the figure and the list of iterates (one float64 array of ``steps + 1`` values
+    per alpha).
     """
     from .training import quadratic_descent  # plots -> training -> plots would be circular at import time
 
     paths = [quadratic_descent(curvature, alpha, w0, steps) for alpha in alphas]
-    fig, axes = plt.subplots(1, len(alphas), figsize=(2.6 * len(alphas), 2.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(alphas), figsize=(min(12, 3.8 * len(alphas)), 3.4), squeeze=False,
+                             layout="constrained")
     for ax, alpha, w in zip(axes[0], alphas, paths):
         reach = max(1.2 * abs(w0), min(np.abs(w).max(), 4 * abs(w0)))
         grid = np.linspace(-reach, reach, 200)
-        ax.plot(grid, curvature / 2 * grid ** 2, color="lightgray")
+        ax.plot(grid, curvature / 2 * grid ** 2, color="0.75", linestyle="-")
         shown = np.abs(w) <= reach
-        ax.plot(w[shown], curvature / 2 * w[shown] ** 2, "o-", color="tab:blue", markersize=3, linewidth=0.8)
-        ax.plot(w[0], curvature / 2 * w[0] ** 2, "o", color="tab:red", markersize=5)  # the start
-        ax.set_title(f"alpha x curvature = {alpha * curvature:g}", fontsize=9)
+        ax.plot(w[shown], curvature / 2 * w[shown] ** 2, "o-", color=BLUE, markersize=5, linewidth=1.2)
+        ax.plot(w[0], curvature / 2 * w[0] ** 2, "o", color=VERMILLION, markersize=10)  # the start
+        ax.annotate("start", (w[0], curvature / 2 * w[0] ** 2), xytext=(0, 10), textcoords="offset points",
+                    ha="center", va="bottom", color=VERMILLION)
+        ax.set_title(f"α × curvature = {alpha * curvature:g}")
         ax.set_xlabel("w")
         ax.set_yticks([])
+        ax.set_ylim(top=curvature / 2 * reach ** 2 * 1.3)  # room for the label above the start
     axes[0][0].set_ylabel("f(w)")
-    fig.tight_layout()
+    stories = "; ".join(f"α × curvature = {alpha * curvature:g}: w {_step_story(w)}" for alpha, w in zip(alphas, paths))
+    describe(fig, f"The valley f(w) = {curvature:g}/2 w² with {steps} steps of gradient descent from w = {w0:g}, one "
+                  f"panel per step size: {stories}.")
     return fig, paths
 
 
@@ -514,16 +559,21 @@ def plot_blocks(blocks, which):
     Taught in ``A1_fast_gradients.ipynb``: white pixels are blank in every image of the block, so the block
     leaves them out of both products. Returns the figure and the number of pixels each block keeps.
     """
-    fig, axes = plt.subplots(1, len(which), figsize=(1.75 * len(which), 2.3), squeeze=False)
+    fig, axes = plt.subplots(1, len(which), figsize=(min(12, 2.9 * len(which)), 3.6), squeeze=False,
+                             layout="constrained")
     kept = []
     for ax, b in zip(axes[0], which):
         block = blocks[b]
         picture = np.zeros(N_PIXELS)
         picture[block.pixels] = 0.25  # kept: light gray
         picture = np.maximum(picture, block_column(block, block.X.shape[1] // 2))  # its middle image, on top
-        show_digit(picture, f"block {b}: {block.X.shape[1]} images,\n{block.pixels.size} of {N_PIXELS} pixels kept", ax)
+        show_digit(picture, ax=ax)
+        ax.set_title(f"block {b}: {block.X.shape[1]} images,\n{block.pixels.size} pixels kept")
         kept.append(block.pixels.size)
-    fig.tight_layout()
+    listed = ", ".join(f"block {b} ({blocks[b].X.shape[1]} images) keeps {k}" for b, k in zip(which, kept))
+    describe(fig, f"{len(which)} of the {len(blocks)} blocks, each as its middle image (black ink) over the pixels "
+                  f"the block keeps (gray; white pixels are blank in all its images and left out): {listed} of the "
+                  f"{N_PIXELS} pixels.")
     return fig, kept
 
 
@@ -977,9 +1027,9 @@ def plot_error_times_input(X, dZ1, unit, images):
 
 
 #: Line styles of the paths in ``plot_quadratic_paths``: marker and dash differ, so colour is never the only cue.
-PATH_STYLES = ({"linestyle": "-", "marker": "o", "color": "tab:blue"},
-               {"linestyle": "--", "marker": "^", "color": "tab:orange"},
-               {"linestyle": ":", "marker": "x", "color": "tab:red"})
+PATH_STYLES = ({"linestyle": "-", "marker": "o", "color": BLUE},
+               {"linestyle": "--", "marker": "^", "color": VERMILLION},
+               {"linestyle": ":", "marker": "x", "color": PURPLE})
 
 
 def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fontsize=14):
@@ -988,31 +1038,39 @@ def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fon
     Taught in ``06_training_further.ipynb`` (momentum in a narrow valley). ``curvatures`` (c_1, c_2);
     ``runs`` maps a legend label to (alpha, momentum), at most three runs, each drawn with its own line style
     and marker. A path that leaves the picture (it diverges) is drawn up to its first point outside.
-    Text >= ``fontsize`` pt.
+    Text >= ``fontsize`` pt (at least the series' 14). The figure's description says where each path ends.
     Returns (Axes, {label: path}) with each path a (steps + 1, 2) float64 array from ``quadratic_descent_2d``.
     """
     from .training import quadratic_descent_2d  # plots -> training -> plots would be circular at import time
 
     if len(runs) > len(PATH_STYLES):
         raise ValueError(f"at most {len(PATH_STYLES)} runs fit one picture; got {len(runs)}.")
-    ax = _axes(ax, figsize=(9, 4.5))
+    fontsize = max(fontsize, MIN_TEXT_PT)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11.5, 3.6), layout="constrained")
     c1, c2 = curvatures
     reach = 1.25 * np.abs(np.asarray(w0, dtype=np.float64))
     g1, g2 = np.meshgrid(np.linspace(-reach[0], reach[0], 200), np.linspace(-reach[1], reach[1], 200))
-    ax.contour(g1, g2, (c1 * g1 ** 2 + c2 * g2 ** 2) / 2, levels=8, colors="lightgray", linewidths=1)
-    paths = {}
+    ax.contour(g1, g2, (c1 * g1 ** 2 + c2 * g2 ** 2) / 2, levels=8, colors="0.8", linewidths=1)
+    paths, ends = {}, []
     for (label, (alpha, momentum)), style in zip(runs.items(), PATH_STYLES):
         path = paths[label] = quadratic_descent_2d(curvatures, alpha, momentum, w0, steps)
         inside = np.all(np.abs(path) <= reach, axis=1)
         shown = path if inside.all() else path[: np.argmin(inside) + 1]  # until it leaves the picture
-        ax.plot(shown[:, 0], shown[:, 1], markersize=5, linewidth=1.5, label=label, **style)
-    ax.plot(*w0, "s", color="black", markersize=8, label="start")
-    ax.plot(0, 0, "*", color="black", markersize=14, label="minimum")
+        ax.plot(shown[:, 0], shown[:, 1], markersize=6, linewidth=1.5, label=label, **style)
+        if inside.all():
+            ends.append(f"{label} ends {np.linalg.norm(path[-1]):.2g} from the minimum")
+        else:
+            ends.append(f"{label} leaves the picture at step {int(np.argmin(inside))} (it diverges)")
+    ax.plot(*w0, "s", color="black", markersize=9, label="start")
+    ax.plot(0, 0, "*", color="black", markersize=16, label="minimum")
     ax.set_xlim(-reach[0], reach[0])
     ax.set_ylim(-reach[1], reach[1])
     ax.set_xlabel(f"$w_1$ (flat: curvature {c1:g})", fontsize=fontsize)
     ax.set_ylabel(f"$w_2$ (steep: {c2:g})", fontsize=fontsize)
-    ax.tick_params(labelsize=fontsize - 2)
-    ax.legend(fontsize=fontsize - 2, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.tick_params(labelsize=fontsize)
+    ax.legend(fontsize=fontsize, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(f"{steps} steps on $f(w) = ({c1:g}\\, w_1^2 + {c2:g}\\, w_2^2) / 2$", fontsize=fontsize)
+    describe(ax, f"Contours of the narrow valley f(w) = ({c1:g} w1² + {c2:g} w2²)/2 with {steps} steps of each "
+                 f"run from ({w0[0]:g}, {w0[1]:g}): " + "; ".join(ends) + ".")
     return ax, paths

@@ -17,14 +17,17 @@ notebook (nbclient) files them inside the widget, so strict nbval would fail. An
 widget messages only, which nbval ignores. ``ipywidgets`` is imported only when a builder is called.
 """
 
+import functools
 import io
 import math
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .data import N_CLASSES, check_labels, check_X, one_hot
-from .figures import describe, description
+from .figures import BLUE, DPI, MIN_TEXT_PT, RIGHT, SERIES_STYLE, VERMILLION, WRONG, describe, description
 from .network import N_HIDDEN, forward_prop, make_predictions
 from .plots import column_to_image, plot_history, show_digit
 from .training import TrainingDiverged, gradient_descent
@@ -36,6 +39,17 @@ RECORDS = 50  # about this many points per training curve
 STEPS = ("Z1", "A1", "Z2", "A2")  # the forward pass, in order
 FORMULAS = {"Z1": "Z1 = W1 x + b1", "A1": "A1 = ReLU(Z1)", "Z2": "Z2 = W2 A1 + b2", "A2": "A2 = softmax(Z2)"}
 TOP_N = 8  # digits shown by the hidden-unit viewer
+ALPHA_STEP = 0.05  # the training explorer's alpha slider: one arrow key, x 10^0.05 = 1.12
+#: An explorer's picture is shown at DPI (100) pixels per inch of its figure, so its text of at least MIN_TEXT_PT
+#: points is MIN_TEXT_PT * 100 / 72 = 19.4 px tall as shown, and stored with PNG_SCALE times as many pixels, so it
+#: stays sharp on a projector or a high-density screen that enlarges it (up to PNG_SCALE times).
+PNG_SCALE = 2
+#: Figure sizes (inches) of the explorers' pictures: at most 11.5 in wide (1,150 px, inside a 1280 x 720 slide's
+#: output area) and 4.0 in tall (400 px: under the live slideshow's 440 px cap, tools/slide_metadata.py).
+PREDICTION_FIGSIZE = (10.0, 3.4)
+TRAINING_FIGSIZE = (10.5, 3.8)
+HIDDEN_UNIT_FIGSIZE = (11.5, 4.0)
+FORWARD_STEP_FIGSIZE = (10.0, 3.4)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -49,10 +63,31 @@ def _ipywidgets():
     return ipywidgets
 
 
+def _series_figure(draw):
+    """Decorate a ``draw_*`` function: it draws in the series' style (``helpers.figures.SERIES_STYLE``, text of at
+    least 14 pt) whatever the notebook's rcParams, and every tick label of its figure is at least that size."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with rc_context(SERIES_STYLE):
+            fig = draw(*args, **kwargs)
+        for ax in fig.axes:  # tick labels are made when drawn, after the style is gone: fix their size now
+            ax.tick_params(labelsize=MIN_TEXT_PT)
+        return fig
+
+    return wrapper
+
+
+def shown_width(fig):
+    """The width (CSS px) at which an explorer shows ``fig``: DPI pixels per inch, so 14 pt is 19.4 px tall."""
+    return round(fig.get_figwidth() * DPI)
+
+
 def _png(fig):
-    """Render a Matplotlib figure to PNG bytes (no pyplot, no screen, no global state)."""
+    """Render a Matplotlib figure to PNG bytes (no pyplot, no screen, no global state), with ``PNG_SCALE`` times
+    the pixels it is shown with (``shown_width``), so that it stays sharp where it is enlarged."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    with rc_context(SERIES_STYLE):
+        fig.savefig(buffer, format="png", dpi=DPI * PNG_SCALE, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -79,8 +114,11 @@ _DescribedImage = None
 
 
 def _show(picture, fig):
-    """Put ``fig`` into an explorer's ``picture`` (``_picture``) with its description as the text alternative."""
+    """Put ``fig`` into an explorer's ``picture`` (``_picture``) with its description as the text alternative,
+    shown ``shown_width(fig)`` px wide (never enlarged past its design size; narrower only on a narrower page)."""
     picture.value = _png(fig)
+    picture.layout.width = f"{shown_width(fig)}px"
+    picture.layout.max_width = "100%"
     picture.tooltip = description(fig) or "figure"
 
 
@@ -127,21 +165,35 @@ def mistake_indices(X, y, params):
     return np.flatnonzero(make_predictions(X, *params) != check_labels(y))
 
 
+@_series_figure
 def draw_prediction(view, x):
-    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``07_evaluation``."""
-    fig = Figure(figsize=(6, 2.4), layout="constrained")
-    ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
-    show_digit(x, f"label {view['label']} → predicted {view['prediction']}", ax_digit)
-    colors = ["tab:gray"] * N_CLASSES
-    colors[view["prediction"]] = "tab:red"
-    colors[view["label"]] = "tab:green"  # a right prediction is green, a wrong one red
-    ax_bars.bar(range(N_CLASSES), view["probabilities"], color=colors)
-    ax_bars.set(xticks=range(N_CLASSES), ylim=(0, 1), xlabel="digit", ylabel="probability")
-    ax_bars.set_title("softmax output A2 (green: label, red: wrong prediction)", fontsize=9)
-    p = view["probabilities"]
-    wrong = "" if view["correct"] else f"; the label's bar, {view['label']}, at {p[view['label']]:.2f}"
-    describe(fig, f"Image {view['index']}, a handwritten {view['label']}, and the network's ten probabilities as "
-                  f"bars: the tallest is digit {view['prediction']} at {p[view['prediction']]:.2f}{wrong}.")
+    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``07_evaluation``.
+
+    The label's bar is green (``RIGHT``), a wrong prediction's vermillion (``WRONG``) and hatched, and both are
+    named under their digit ("label", "predicted"): colour is never the only cue.
+    """
+    fig = Figure(figsize=PREDICTION_FIGSIZE, layout="constrained")
+    ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.6))
+    label, prediction, p = view["label"], view["prediction"], view["probabilities"]
+    show_digit(x, ax=ax_digit)
+    ax_digit.set_title(f"label {label} → predicted {prediction}")
+    colors, names = ["0.75"] * N_CLASSES, [str(k) for k in range(N_CLASSES)]
+    colors[label] = RIGHT
+    names[label] = f"{label}\nlabel" + ("" if not view["correct"] else ", predicted")
+    if not view["correct"]:
+        colors[prediction] = WRONG
+        names[prediction] = f"{prediction}\npredicted"
+    bars = ax_bars.bar(range(N_CLASSES), p, color=colors, edgecolor="black", linewidth=0.8)
+    if not view["correct"]:
+        bars[prediction].set_hatch("//")
+    ax_bars.set_xticks(range(N_CLASSES), names)
+    ax_bars.set(ylim=(0, 1), yticks=[0, 0.5, 1], ylabel="probability")
+    ax_bars.set_title("softmax output A2: the probability of each digit")
+    wrong = "" if view["correct"] else (f"; the label's bar (green), {label}, at {p[label]:.2f}, the wrong "
+                                        f"prediction's bar vermillion and hatched")
+    describe(fig, f"Image {view['index']}, a handwritten {label}, and the network's ten probabilities as "
+                  f"bars: the tallest is digit {prediction} at {p[prediction]:.2f}"
+                  f"{', the label: right' if view['correct'] else ''}{wrong}.")
     return fig
 
 
@@ -273,29 +325,30 @@ def train_explorer_run(alpha, iterations, X, y, X_dev=None, y_dev=None, seed=0, 
     return result
 
 
+@_series_figure
 def draw_training(run=None):
     """Figure of the train (and dev) accuracy curves of a ``train_explorer_run`` (None: empty). ``05_training``."""
-    fig = Figure(figsize=(6, 3), layout="constrained")
+    fig = Figure(figsize=TRAINING_FIGSIZE, layout="constrained")
     ax = fig.subplots()
     if run is not None:
         plot_history(run["history"], ax=ax)
-    ax.axhline(CHANCE, color="gray", linestyle=":", label="chance")
+    ax.axhline(CHANCE, color="0.4", linestyle=":", label="chance")
     ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if run is None:
-        ax.set_title("press train", fontsize=9)
+        ax.set_title("press train")
     else:
         verdict = {"ok": "trained", "chance": "FAILED: accuracy near chance",
                    "diverged": f"DIVERGED at iteration {run['diverged_at']}"}[run["status"]]
-        ax.set_title(f"alpha = {run['alpha']:.3g}, {run['iterations']} iterations: {verdict}", fontsize=9,
-                     color="tab:red" if run["failed"] else "black")
+        ax.set_title(f"alpha = {run['alpha']:.3g}, {run['iterations']} iterations: {verdict}",
+                     color=VERMILLION if run["failed"] else "black")
         ax.set_xlim(0, run["iterations"])  # the whole run, even when it stopped early
     if run is None:
         describe(fig, "Empty accuracy axes (iteration against accuracy, chance level dotted at 0.1): press train.")
     else:
         history = run["history"]
-        ends = [f"{name} accuracy ends at {history[key][-1]:.2f}" for name, key in
-                (("train", "train_accuracy"), ("dev", "dev_accuracy")) if history.get(key)]
+        ends = [f"{name} accuracy {history[key][0]:.2f} at the start, {history[key][-1]:.2f} at the end" for name, key
+                in (("train", "train_accuracy"), ("dev", "dev_accuracy")) if history.get(key)]
         describe(fig, f"Accuracy over {run['iterations']} iterations with alpha = {run['alpha']:.3g}: {verdict}; "
                       f"{', '.join(ends) or 'no accuracy recorded'} (chance is 0.1).")
     return fig
@@ -322,10 +375,13 @@ def training_explorer(X, y, X_dev=None, y_dev=None, n_train=N_TRAIN_EXPLORER, al
     w = _ipywidgets()
     X_small = np.ascontiguousarray(X[:, :n_train])
     y_small = check_labels(y)[:n_train]
-    # a fine step (in log10 alpha), so the slider shows a value set from code (3, 0.5) as the run's messages do
+    # one arrow key moves alpha by ALPHA_STEP in log10 alpha (x 1.12: 0.1, 0.112, 0.126, ...). The browser sets
+    # its handle to that grid; continuous_update=False keeps it from writing the grid value back over a value set
+    # from code (3, 0.5): the kernel's value, which the run and its message use, changes only when a student moves
+    # the slider (a drag released, a key pressed)
     alpha_slider = w.FloatLogSlider(value=alpha, base=10, min=math.log10(alpha_min), max=math.log10(alpha_max),
-                                    step=0.001, description="alpha", readout_format=".3g",
-                                    tooltip="step size alpha (log scale)")
+                                    step=ALPHA_STEP, description="alpha", readout_format=".3g",
+                                    continuous_update=False, tooltip="step size alpha (log scale)")
     iterations_slider = w.IntSlider(value=iterations, min=10, max=max_iterations, step=10, description="iterations",
                                     tooltip="number of gradient-descent iterations")
     button = w.Button(description="train", button_style="primary", icon="play")
@@ -394,39 +450,43 @@ def hidden_unit_view(params, X, unit, n=TOP_N, start=None):
             "active": float(np.mean(hidden_activity(W1, b1, X, unit) > 0)), "votes": W2[:, unit]}
 
 
+@_series_figure
 def draw_hidden_unit(view, X, fig=None):
     """Figure of ``hidden_unit_view``'s result: weights (red +, blue -), top digits, votes. ``A3_hidden_units``.
 
-    Draws on ``fig`` if given (e.g. ``plt.figure(figsize=(8.5, 2.6), layout="constrained")``, for a
+    Draws on ``fig`` if given (e.g. ``plt.figure(figsize=HIDDEN_UNIT_FIGSIZE, layout="constrained")``, for a
     static picture shown with ``plt.show()``), else on a new pyplot-free Figure (the viewer's PNG).
-    Each digit is titled "#index: Z1 value"; the votes on an axis symmetric around 0. Returns the figure.
+    Each digit is titled "#index:" over "Z1 value"; the votes on an axis symmetric around 0. Returns the figure.
     """
     n = len(view["indices"])
     columns = max(1, math.ceil(n / 2))
     if fig is None:
-        fig = Figure(figsize=(8.5, 2.6), layout="constrained")
+        fig = Figure(figsize=HIDDEN_UNIT_FIGSIZE, layout="constrained")
     grid = fig.add_gridspec(2, columns + 4)
     ax = fig.add_subplot(grid[:, :2])
     limit = float(np.abs(view["weights"]).max()) or 1.0
     image = ax.imshow(view["weights"], cmap="RdBu_r", vmin=-limit, vmax=limit)
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.02).ax.tick_params(labelsize=7)
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.02)
+    colorbar.ax.yaxis.set_major_locator(MaxNLocator(4, symmetric=True))
     ax.set(xticks=[], yticks=[])
     j = view["unit"]
     what = f"W1[{j}] - W1_start[{j}]" if view.get("change") else f"W1[{j}]"
-    ax.set_title(f"unit {j}: {what}", fontsize=9)
+    ax.set_title(f"unit {j}: {what}" if not view.get("change") else f"unit {j}:\n{what}")
     for position, (i, z) in enumerate(zip(view["indices"], view["z1"])):
         cell = grid[position // columns, 2 + position % columns]
-        show_digit(X[:, i], f"#{i}: Z1 {z:.1f}", fig.add_subplot(cell))
+        digit = fig.add_subplot(cell)
+        show_digit(X[:, i], ax=digit)
+        digit.set_title(f"#{i}:\nZ1 {z:.1f}")
     if "votes" in view:
         ax_votes = fig.add_subplot(grid[:, columns + 2:])
         votes = np.asarray(view["votes"])
-        ax_votes.barh(range(votes.size), votes, color=np.where(votes > 0, "tab:red", "tab:blue"))
+        ax_votes.barh(range(votes.size), votes, color=np.where(votes > 0, VERMILLION, BLUE))
         ax_votes.axvline(0, color="black", linewidth=0.8)
         limit = 1.1 * (float(np.abs(votes).max()) or 1.0)  # symmetric around 0: a long bar is a large vote
         ax_votes.set(yticks=range(votes.size), ylabel="digit k", xlim=(-limit, limit))
+        ax_votes.xaxis.set_major_locator(MaxNLocator(3, symmetric=True))
         ax_votes.invert_yaxis()
-        ax_votes.tick_params(labelsize=7)
-        ax_votes.set_title(f"votes W2[:, {j}]", fontsize=9)
+        ax_votes.set_title(f"votes W2[:, {j}]")
     votes = "" if "votes" not in view else (f"; its votes W2[:, {j}] are largest for digit {np.argmax(view['votes'])}, "
                                             f"smallest for {np.argmin(view['votes'])}")
     describe(fig, f"Hidden unit {j}: its weights {what} as a 28 by 28 image (red positive, blue negative), and the "
@@ -531,19 +591,24 @@ def forward_steps(params, x):
     return dict(zip(STEPS, forward_prop(*params, x)))
 
 
+@_series_figure
 def draw_forward_step(step, values, x):
-    """Figure of one forward step: the image x (784,) and the step's 10 values (10, 1) as bars. ``02_forward``."""
-    fig = Figure(figsize=(6, 2.4), layout="constrained")
-    ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.2))
-    show_digit(x, "input x", ax_digit)
+    """Figure of one forward step: the image x (784,) and the step's 10 values (10, 1) as bars. ``02_forward``.
+
+    Bars above zero are blue, those at or below zero vermillion (and below the zero line: not colour alone).
+    """
+    fig = Figure(figsize=FORWARD_STEP_FIGSIZE, layout="constrained")
+    ax_digit, ax_bars = fig.subplots(1, 2, width_ratios=(1, 2.6))
+    show_digit(x, ax=ax_digit)
+    ax_digit.set_title("input x")
     values = np.ravel(values)
-    ax_bars.bar(range(values.size), values, color=np.where(values > 0, "tab:blue", "tab:orange"))
+    ax_bars.bar(range(values.size), values, color=np.where(values > 0, BLUE, VERMILLION))
     ax_bars.axhline(0, color="black", linewidth=0.8)
-    ax_bars.set(xticks=range(values.size), xlabel="hidden unit" if step in ("Z1", "A1") else "digit")
+    row = "hidden unit" if step in ("Z1", "A1") else "digit"
+    ax_bars.set(xticks=range(values.size), xlabel=row)
     if step == "A2":
         ax_bars.set_ylim(0, 1)
-    ax_bars.set_title(f"{FORMULAS[step]}   shape {(values.size, 1)}", fontsize=9)
-    row = "hidden unit" if step in ("Z1", "A1") else "digit"
+    ax_bars.set_title(f"{FORMULAS[step]}   shape {(values.size, 1)}")
     describe(fig, f"The input image and the {values.size} values of {FORMULAS[step]} as bars: the largest, "
                   f"{values.max():.2f}, at {row} {int(values.argmax())}; the smallest {values.min():.2f}; "
                   f"{int(np.sum(values > 0))} above zero.")

@@ -46,14 +46,13 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))  # the lessons, then the appendices
 # KNOWN DEFECTS, left open for the next session (see the closing note of 2026-12-06): the lessons split or
 # rewritten that day (issues 19 and 20) have slides that do not yet fit 1280 x 720 live or in the offline deck
-# (measured: 05-07, A1, A2; 03 and 04 fitted since), 05's alpha slider does not move by one arrow key (step
-# 0.001 in log10 alpha), and
-# A2's offline deck timed out waiting for reveal.js. These tests still run and report XPASS once fixed; they are
-# marked so that the rest of the suite guards the series meanwhile. Remove an entry as soon as it is fitted.
-UNFITTED = {"05_training", "06_training_further", "07_evaluation", "A1_fast_gradients", "A2_curvature",
-            "A3_hidden_units"}
+# (measured). These tests still run and report XPASS once fixed; they are marked so that the rest of the suite
+# guards the series meanwhile. Remove an entry as soon as it is fitted. (A2's offline deck once timed out waiting for
+# its saved widgets: A2 shows none, but its stored metadata held the widget state of the lessons it was split from,
+# which nbclient keeps when a notebook makes no widgets; the stale state is gone.)
+UNFITTED = {"07_evaluation", "A3_hidden_units"}
 UNFITTED_REASON = "slides not yet fitted to 1280 x 720 after the split into one-lab lessons (issue 19 follow-up)"
-DECK_TIMEOUT = {"A2_curvature"}
+DECK_TIMEOUT = set()
 
 
 def known_unfitted(paths, reason=UNFITTED_REASON, names=UNFITTED):
@@ -320,11 +319,11 @@ ON_SCREEN = """() => {
             .filter(([out]) => out.data && out.data['@MIME@'])
             .map(([, o]) => ({views: o ? o.node.querySelectorAll('.jupyter-widgets').length : 0,
                               text: o ? o.node.innerText.slice(0, 200) : ''}));
-        // a figure's smallest text (helpers.figures: text_px in the output's metadata, in the PNG's pixels) as drawn
+        // a figure's smallest text (helpers.figures: output metadata text_px, in the PNG's pixels) as drawn
         const figures = outputs.map((out, j) => [out, c.outputArea.widgets[j]])
-            .filter(([out, o]) => o && out.metadata && out.metadata['image/png'] && out.metadata['image/png'].text_px)
-            .map(([out, o]) => [out.metadata['image/png'].text_px, o.node.querySelector('img')])
-            .filter(([, img]) => img && shown(img))
+            .filter(([out]) => ((out.metadata || {})['image/png'] || {}).text_px)
+            .map(([out, o]) => [out.metadata['image/png'].text_px, o && o.node.querySelector('img')])
+            .filter(([, img]) => img && shown(img) && img.naturalWidth)
             .map(([textPx, img]) => textPx * img.getBoundingClientRect().width / img.naturalWidth);
         return {index: i, top: r.top, bottom: r.bottom, left: r.left, right: r.right, markdown: md,
                 source: c.model.sharedModel.getSource().slice(0, 60),
@@ -632,7 +631,7 @@ def test_figure_description_reaches_jupyterlab(lab, browser):
         page.close()
 
 
-def test_explorer_from_the_keyboard(ran, request):
+def test_explorer_from_the_keyboard(ran):
     """The first explorer of a notebook, from the keyboard alone: Tab reaches its slider, an arrow key moves it,
     and its picture and the picture's text alternative change."""
     page, nb = ran
@@ -665,8 +664,6 @@ def test_explorer_from_the_keyboard(ran, request):
     at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
     page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
     page.wait_for_timeout(200)
-    if readout.inner_text() == before["value"] and request.node.callspec.id == "05_training":
-        pytest.xfail("05's alpha slider (step 0.001 in log10 alpha) does not move by one arrow key: listed above")
     assert readout.inner_text() != before["value"], f"the arrow key did not move the slider ({before['value']})"
     buttons = explorer.locator("button.jupyter-button:not(.widget-toggle-button)")
     if buttons.count():  # the training explorer trains when its button is pressed: Tab to it, press Enter

@@ -517,11 +517,13 @@ def test_plot_quadratic_paths_draws_each_run_with_its_own_style_and_stops_a_dive
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The figures of lessons 01-04 (issue 21): drawn in the series' style, each is described from the data it
-# drew, its smallest text is at least MIN_TEXT_PT and it is at most 12 in (1,200 px at 100 dpi) wide.
+# Issue 21: every figure drawn in the series' style says what it shows (from the data it drew), legibly: its
+# smallest text at least MIN_TEXT_PT, at most 12 in (1,200 px at 100 dpi) wide.
+
 
 @pytest.fixture
 def series_style():
+    """The series' figure style, as a notebook's set-up cell applies it (helpers.figures.use_series_figures)."""
     from helpers.figures import SERIES_STYLE
 
     with matplotlib.rc_context(SERIES_STYLE):
@@ -685,3 +687,74 @@ def test_error_times_input_is_described_with_both_scales(series_style):
     assert f"one scale from −{limit:.2f} to {limit:.2f}; image 2's term is blank (error 0)" in text
     assert f"the mean of all 30 terms, on its own scale from −{row_limit:.3f} to {row_limit:.3f}" in text
     _legible(shown["fig"])
+
+
+def test_plot_history_describes_every_panel_from_its_data(series_style):
+    from helpers.figures import MIN_TEXT_PT, description, smallest_text_pt
+
+    history = {"iteration": [0, 10, 20, 30], "train_accuracy": [0.1, 0.5, 0.7, 0.9],
+               "dev_accuracy": [0.12, 0.5, 0.66, 0.8], "train_loss": [2.3, 1.0, 0.5, 0.2],
+               "dev_loss": [2.31, 0.9, 0.8, 1.1]}
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(11.5, 4))
+    plot_history(history, "accuracy", ax=ax_acc)
+    assert description(fig) == ("Accuracy over 30 iterations: train rises from 0.10 to 0.90, "
+                                "dev rises from 0.12 to 0.80.")
+    plot_history(history, "loss", ax=ax_loss)
+    text = description(fig)
+    assert text.startswith("Accuracy over 30 iterations:") and "; loss over 30 iterations:" in text  # both panels
+    assert "train falls from 2.30 to 0.20" in text
+    assert "dev falls from 2.31 to 1.10 (lowest 0.80 at iteration 20)" in text
+    assert [line.get_linestyle() for line in ax_acc.lines] == ["-", "--"]  # not colour alone
+    assert smallest_text_pt(fig, bbox_inches="tight") >= MIN_TEXT_PT
+
+
+def test_plot_history_of_two_runs_on_one_axes_names_both():
+    from helpers.figures import description
+
+    history = {"iteration": [0, 1, 2], "train_loss": [2.3, 1.0, 0.5], "dev_loss": [2.3, 1.2, 0.9]}
+    ax = plot_history(history, "loss", run="no cure")
+    plot_history({**history, "dev_loss": [2.3, 1.0, 0.7]}, "loss", ax=ax, run="L2")
+    assert description(ax) == ("No cure: loss over 2 iterations: train falls from 2.30 to 0.50, dev falls from 2.30 "
+                               "to 0.90; L2: loss over 2 iterations: train falls from 2.30 to 0.50, dev falls from "
+                               "2.30 to 0.70.")
+    ax = plot_history({**history, "iteration": [0, 10, 20]}, "loss", xlabel="epoch")
+    assert description(ax).startswith("Loss over 20 epochs: train falls")  # the x axis's unit, not "iterations"
+
+
+def test_plot_step_sizes_describes_each_panel_and_is_legible(series_style):
+    from helpers.figures import MIN_TEXT_PT, description, smallest_text_pt
+
+    fig, paths = plot_step_sizes(1.0, [0.5, 1.5, 2.1], steps=8)
+    text = description(fig)
+    assert "8 steps of gradient descent from w = 1" in text
+    assert "= 0.5: w slides down, |w| 1 to 0.0039" in text and "= 1.5: w zigzags inwards" in text
+    assert f"= 2.1: w zigzags outwards, |w| 1 to {abs(paths[2][-1]):.2g}" in text
+    assert smallest_text_pt(fig, bbox_inches="tight") >= MIN_TEXT_PT
+    assert fig.get_figwidth() <= 12 and fig.get_figheight() <= 4.5
+    assert any(t.get_text() == "start" for t in fig.axes[0].texts)  # the start: a label, not only a colour
+
+
+def test_plot_quadratic_paths_says_where_each_path_ends(series_style):
+    from helpers import plot_quadratic_paths
+    from helpers.figures import MIN_TEXT_PT, description, smallest_text_pt
+
+    runs = {"plain": (0.019, 0.0), "momentum": (0.019, 0.9), "too long": (0.19, 0.0)}
+    ax, paths = plot_quadratic_paths((1.0, 100.0), runs, w0=(-1.0, 0.1), steps=50)
+    text = description(ax)
+    assert f"plain ends {np.linalg.norm(paths['plain'][-1]):.2g} from the minimum" in text
+    assert f"momentum ends {np.linalg.norm(paths['momentum'][-1]):.2g}" in text
+    assert "too long leaves the picture at step 1 (it diverges)" in text
+    assert smallest_text_pt(ax.figure, bbox_inches="tight") >= MIN_TEXT_PT
+    ax.figure.canvas.draw()
+    assert ax.figure.get_tightbbox().width * ax.figure.dpi <= 1200  # at most the slide's width
+
+
+def test_plot_blocks_describes_the_pixels_kept(mnist, series_style):
+    from helpers.figures import MIN_TEXT_PT, description, smallest_text_pt
+
+    blocks = make_blocks(mnist["X_dev"], one_hot(mnist["y_dev"]), 250)
+    fig, kept = plot_blocks(blocks, [0, 3])
+    text = description(fig)
+    assert f"block 0 ({blocks[0].X.shape[1]} images) keeps {kept[0]}" in text
+    assert f"block 3 ({blocks[3].X.shape[1]} images) keeps {kept[1]} of the 784 pixels" in text
+    assert smallest_text_pt(fig, bbox_inches="tight") >= MIN_TEXT_PT

@@ -330,3 +330,119 @@ def test_forward_stepper(dev, params):
 def test_importing_helpers_does_not_import_ipywidgets():
     code = "import sys, helpers; assert 'ipywidgets' not in sys.modules; assert helpers.prediction_browser"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------------------- the explorers' pictures (issue 21)
+
+
+def _shown_text_px(fig):
+    """The smallest text of an explorer's picture in CSS px as the explorer shows it (``shown_width`` px wide)."""
+    from helpers.figures import smallest_text_pt
+    from helpers.widgets import shown_width
+
+    return smallest_text_pt(fig) / 72 * shown_width(fig) / fig.get_figwidth()
+
+
+def _check_picture(fig):
+    """An explorer's picture: legible and sharp as shown on a 1280 x 720 slide, and described."""
+    import io
+
+    from PIL import Image
+
+    from helpers.figures import SLIDE_TEXT_PX, description
+    from helpers.widgets import PNG_SCALE, _png, shown_width
+
+    assert _shown_text_px(fig) >= SLIDE_TEXT_PX  # >= 14 pt at 100 px per inch
+    width, height = Image.open(io.BytesIO(_png(fig))).size
+    assert width == PNG_SCALE * shown_width(fig) >= 2 * shown_width(fig)  # sharp when enlarged up to 2x
+    assert shown_width(fig) <= 1150 and height / PNG_SCALE <= 440  # inside the slide, under the 440 px cap
+    assert description(fig)
+
+
+def test_draw_prediction_marks_label_and_wrong_prediction_beyond_colour(dev, params):
+    from matplotlib.colors import to_hex
+
+    from helpers.figures import RIGHT, WRONG, description
+    from helpers.widgets import draw_prediction
+
+    X, y = dev
+    i = int(mistake_indices(X, y, params)[0])
+    view = prediction_view(i, X, y, params)
+    fig = draw_prediction(view, X[:, i])
+    _check_picture(fig)
+    bars = fig.axes[1].patches
+    label, prediction = view["label"], view["prediction"]
+    assert to_hex(bars[label].get_facecolor()) == RIGHT.lower()
+    assert to_hex(bars[prediction].get_facecolor()) == WRONG.lower()
+    assert bars[prediction].get_hatch() and not bars[label].get_hatch()  # a second cue: hatching
+    ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert ticks[label].endswith("label") and ticks[prediction].endswith("predicted")  # and words
+    p = view["probabilities"]
+    assert f"a handwritten {label}" in description(fig)
+    assert f"digit {prediction} at {p[prediction]:.2f}" in description(fig)
+    assert f"the label's bar (green), {label}, at {p[label]:.2f}" in description(fig)
+
+    right = int(np.setdiff1d(np.arange(50), mistake_indices(X, y, params))[0])
+    fig = draw_prediction(prediction_view(right, X, y, params), X[:, right])
+    assert "the label: right" in description(fig) and not any(b.get_hatch() for b in fig.axes[1].patches)
+
+
+def test_draw_training_is_legible_and_says_how_the_run_went(subset, dev):
+    from helpers.figures import description
+    from helpers.widgets import draw_training
+
+    _check_picture(draw_training())
+    run = train_explorer_run(0.5, 30, *subset, *dev)
+    fig = draw_training(run)
+    _check_picture(fig)
+    h = run["history"]
+    assert description(fig).startswith("Accuracy over 30 iterations with alpha = 0.5: trained;")
+    assert f"train accuracy {h['train_accuracy'][0]:.2f} at the start, {h['train_accuracy'][-1]:.2f} at the end" \
+        in description(fig)
+    failed = draw_training(train_explorer_run(10, 30, *subset, *dev))
+    assert "FAILED" in failed.axes[0].get_title() and "FAILED" in description(failed)  # words, not only colour
+
+
+def test_draw_hidden_unit_is_legible_and_names_its_images(dev, params):
+    from helpers.figures import description
+
+    X, _ = dev
+    view = hidden_unit_view(params, X, 3, start=init_params(np.random.default_rng(1))[0])
+    fig = draw_hidden_unit(view, X)
+    _check_picture(fig)
+    assert f"numbers {', '.join(str(int(i)) for i in view['indices'])}" in description(fig)
+    assert f"largest for digit {np.argmax(view['votes'])}" in description(fig)
+
+
+def test_draw_forward_step_is_legible_and_reads_the_values(dev, params):
+    from helpers.figures import description
+    from helpers.widgets import draw_forward_step
+
+    X, _ = dev
+    values = forward_steps(params, X[:, 0])["Z1"]
+    fig = draw_forward_step("Z1", values, X[:, 0])
+    _check_picture(fig)
+    assert f"the largest, {values.max():.2f}, at hidden unit {int(values.argmax())}" in description(fig)
+    assert f"{int(np.sum(values > 0))} above zero" in description(fig)
+
+
+def test_explorer_pictures_are_shown_at_their_design_size_with_their_description(dev, params):
+    from helpers.widgets import shown_width
+
+    X, y = dev
+    browser = prediction_browser(X, y, params)
+    assert browser.picture.layout.width == "1000px" and browser.picture.layout.max_width == "100%"
+    assert browser.picture.tooltip.startswith("Image 0, a handwritten")
+    viewer = hidden_unit_viewer(params, X)
+    assert viewer.picture.layout.width == f"{shown_width(draw_hidden_unit(viewer.result, X))}px"
+
+
+def test_training_explorer_alpha_moves_visibly_by_one_key(mnist):
+    from helpers.widgets import ALPHA_STEP
+
+    trainer = training_explorer(mnist["X_train"], mnist["y_train"], n_train=100)
+    slider = trainer.alpha
+    assert slider.step == ALPHA_STEP and 0.05 <= slider.step <= 0.1  # one arrow key: x 1.12 to x 1.26
+    one_key = slider.value * 10 ** slider.step
+    assert f"{one_key:{slider.readout_format}}" != f"{slider.value:{slider.readout_format}}"  # the readout changes
+    assert not slider.continuous_update  # the browser's grid never overwrites a value set from code

@@ -60,6 +60,9 @@ SPLITS = {
     "4f81448f": "subslide",  # 02: the forward stepper (630 px tall) on a subslide of its own
     "6261e859": "subslide",  # 05: the prediction browser (580 px)
     "97b2a417": "subslide",  # 06: gradient_descent's loop as it runs (530 px of printed source)
+    "c0d68546": "subslide",  # 05: McNemar against independent samples, after the count of disagreements
+    "7219f4be": "subslide",  # 05: early stopping against 1,000 iterations, after the two stopped runs
+    "c0feeffe": "subslide",  # A1: why half the arithmetic is not half the time, after the timing
 }
 
 
