@@ -316,10 +316,10 @@ def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
     if title:
         fig.suptitle(title)
     lowest = np.floor(100 * A2[predictions[shown], shown].min()) / 100  # to 2 decimals: holds on other CPUs
-    pairs = ", ".join(f"{y[i]}→{predictions[i]}" for i in shown)
+    pairs = ", ".join(sorted(f"{y[i]}→{predictions[i]}" for i in shown))  # sorted: near-equal c may swap places
     describe(fig, f"{title + ': ' if title else ''}{len(shown)} images the network got wrong with the highest "
                   f"confidence c, each titled label→prediction and c; every c is above {lowest:.2f}. "
-                  f"Label→prediction, most confident first: {pairs}.")
+                  f"Label→prediction, in label order: {pairs}.")
     return shown
 
 
