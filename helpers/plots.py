@@ -336,7 +336,7 @@ def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     W1 = np.asarray(W1)
     units = W1.shape[0]
     rows = int(np.ceil(units / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.9 + 1.2, rows * 1.95 + 0.4 * bool(title)),
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.75 + 1.2, rows * 1.75 + 0.4 * bool(title)),
                              layout="constrained", squeeze=False)
     limit = float(vmax) if vmax is not None else (float(np.abs(W1).max()) or 1.0)
     for j, ax in enumerate(axes.ravel()):
