@@ -15,7 +15,21 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .data import IMAGE_SIDE, N_CLASSES, N_PIXELS, check_labels, check_X, load_data
-from .figures import BLACK, BLUE, GREEN, MIN_TEXT_PT, ORANGE, PURPLE, SKY, VERMILLION, WRONG, describe, description
+from .figures import (
+    BLACK,
+    BLUE,
+    GREEN,
+    MIN_TEXT_PT,
+    ORANGE,
+    PURPLE,
+    SERIES_COLORS,
+    SERIES_LINESTYLES,
+    SKY,
+    VERMILLION,
+    WRONG,
+    describe,
+    description,
+)
 from .network import forward_prop, get_predictions
 from .stats import accuracy_se
 
@@ -205,7 +219,8 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
 
     Taught in ``07_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
     Prints ``Prediction: p  Label: l`` (the seed's words) and returns ``(prediction, label)`` as ints; the
-    picture is titled "label l → predicted p", the series' order (label first, as in "9→4").
+    picture is titled "label l → predicted p", the series' order (label first, as in "9→4"), and described
+    for screen readers.
     """
     if X is None or y is None:
         X, y = _test_set()
@@ -216,7 +231,11 @@ def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     prediction = int(get_predictions(forward_prop(W1, b1, W2, b2, x)[3])[0])
     label = int(y[index])
     print(f"Prediction: {prediction}  Label: {label}")
-    show_digit(x, f"label {label} → predicted {prediction}", ax=_axes(ax, figsize=(2.5, 2.5)))
+    ax = show_digit(x, ax=_axes(ax, figsize=(3, 3)))
+    ax.set_title(f"label {label} → predicted {prediction}", fontsize=MIN_TEXT_PT)  # the series' size
+    verdict = "right" if prediction == label else "wrong"
+    describe(ax, f"Image {index}: a handwritten {label} (its label), which the network predicts as {prediction}: "
+                 f"{verdict}.")
     plt.show()
     return prediction, label
 
@@ -318,6 +337,22 @@ def plot_step_sizes(curvature, alphas, steps=8, w0=1.0):
     return fig, paths
 
 
+SHOWN_MISTAKES = 6  # plot_confusion_matrix writes the counts of this many of the largest mistakes
+RELIABILITY_MARKERS = ("o", "s", "^", "D")  # plot_reliability: one marker per network drawn on the same axes
+
+
+def _describe_panel(ax, text, key=None, lead=""):
+    """Describe one panel (``ax``, or one network drawn on it, ``key``) of a figure whose other panels are
+    described too: the figure's description joins every panel's, in the order drawn. (Plotting boilerplate.)"""
+    fig = ax.figure
+    panels = fig.__dict__.setdefault("_panel_descriptions", {})  # (id(ax), key) -> (lead, text)
+    panels[(id(ax), key)] = (lead, text)
+    by_axes = {}
+    for (axes_id, _), (panel_lead, panel_text) in panels.items():
+        by_axes.setdefault(axes_id, [panel_lead, []])[1].append(panel_text)
+    describe(fig, " ".join(f"{panel_lead}{'; '.join(texts)}." for panel_lead, texts in by_axes.values()))
+
+
 def confusion_matrix(y, predictions):
     """C[i, j] = number of images with label i predicted as j: (10, 10) ints. Taught in ``07_evaluation.ipynb``."""
     y, predictions = check_labels(y), check_labels(predictions)
@@ -327,28 +362,41 @@ def confusion_matrix(y, predictions):
 
 
 def plot_confusion_matrix(C, ax=None, title=None, colorbar=True):
-    """Draw a confusion matrix (10, 10) with its counts written in the cells. Returns the Axes.
+    """Draw a confusion matrix (10, 10), its largest mistakes written in their cells. Returns the Axes.
 
     Taught in ``07_evaluation.ipynb``. The colour is log(1 + count): on a linear scale the ~1,000
     right answers per digit would leave every mistake white. The colour bar is labelled in counts.
+    Only the ``SHOWN_MISTAKES`` largest off-diagonal counts are written (at the series' text size, legible
+    on a slide); the notebook prints the rest. The figure is described for screen readers (both panels,
+    when two matrices share a figure).
     """
-    ax = _axes(ax, figsize=(5.2, 4.5))
-    image = ax.imshow(np.log1p(C), cmap="Blues")  # log scale so that the few mistakes stay visible
+    C = np.asarray(C)
+    ax = _axes(ax, figsize=(5.5, 4.5))
+    shade = np.log1p(C)
+    image = ax.imshow(shade, cmap="Blues")  # log scale so that the few mistakes stay visible
     if colorbar:
         bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         counts = [n for n in (0, 1, 10, 100, 1000, 10_000) if n <= max(int(C.max()), 1)]
         bar.set_ticks(np.log1p(counts), labels=[f"{n:,}" for n in counts])
         bar.set_label("images (log scale)")
     if title:
-        ax.set_title(title, fontsize=10)
-    for i in range(N_CLASSES):
-        for j in range(N_CLASSES):
-            color = "white" if i == j else "black"
-            ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7, color=color)
+        ax.set_title(title)
+    off = C - np.diag(np.diag(C))  # the mistakes: the diagonal zeroed
+    largest = np.argsort(-off, axis=None, kind="stable")[:SHOWN_MISTAKES]
+    largest = [(int(k), int(k2)) for k, k2 in zip(*np.unravel_index(largest, C.shape)) if off[k, k2] > 0]
+    dark = 0.6 * (float(shade.max()) or 1.0)  # white numbers on the darker cells
+    for k, k2 in largest:
+        ax.text(k2, k, str(C[k, k2]), ha="center", va="center", color="white" if shade[k, k2] > dark else "black",
+                fontweight="bold")
     ax.set_xticks(range(N_CLASSES))
     ax.set_yticks(range(N_CLASSES))
     ax.set_xlabel("predicted")
     ax.set_ylabel("true label")
+    mistakes = ", ".join(f"{k}→{k2} ({C[k, k2]})" for k, k2 in largest)
+    _describe_panel(ax, f"{title + ': ' if title else ''}confusion matrix of {int(C.sum()):,} images (rows: true "
+                        f"label, columns: prediction; colour: log of the count), {int(np.trace(C)):,} on the "
+                        f"diagonal (right) and {int(off.sum()):,} mistakes; the {len(largest)} largest, written in "
+                        f"their cells: {mistakes}")
     return ax
 
 
@@ -366,21 +414,26 @@ def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
     Taught in ``07_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). The confidence of image i is
     c = max_k A2[k, i], the probability of the (wrong) prediction, written rounded *down* to 3 decimals
     so that 0.9996 shows as 0.999, not 1.000. ``title`` (e.g. the network's name) goes above the
-    gallery. Returns the indices shown.
+    gallery; the figure is described for screen readers. Returns the indices shown.
     """
     shown = misclassified(y, A2)[:n]
     rows = int(np.ceil(len(shown) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.5, rows * 2.0), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 2.0, rows * 2.05 + 0.4 * bool(title)),
+                             squeeze=False, layout="constrained")
     predictions = get_predictions(A2)
     for ax, i in zip(axes.ravel(), shown):
         p = predictions[i]
         c = np.floor(1000 * A2[p, i]) / 1000  # rounded down: never "1.000" for a probability below 1
-        show_digit(X[:, i], f"{y[i]}→{p}\nc = {c:.3f}", ax)
+        show_digit(X[:, i], ax=ax).set_title(f"{y[i]}→{p}, c {c:.3f}", fontsize=MIN_TEXT_PT)
     for ax in axes.ravel()[len(shown):]:
         ax.axis("off")
     if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+        fig.suptitle(title)
+    lowest = np.floor(100 * A2[predictions[shown], shown].min()) / 100  # to 2 decimals: holds on other CPUs
+    pairs = ", ".join(sorted(f"{y[i]}→{predictions[i]}" for i in shown))  # sorted: near-equal c may swap places
+    describe(fig, f"{title + ': ' if title else ''}{len(shown)} images the network got wrong with the highest "
+                  f"confidence c, each titled label→prediction and c; every c is above {lowest:.2f}. "
+                  f"Label→prediction, in label order: {pairs}.")
     return shown
 
 
@@ -391,23 +444,32 @@ def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     negative, white: 0, on one colour scale from -vmax to +vmax shared by all units (default: the largest
     |W1|), shown by a colour bar labelled ``label``. Pass the same ``vmax`` to draw two matrices on the
     same scale. For W1 itself red pixels excite the unit and blue ones inhibit it; for a change
-    W1 - W1_start red means "training raised this weight". Returns the figure (its last Axes is the colour bar).
+    W1 - W1_start red means "training raised this weight". Described for screen readers (sizes of the
+    weights, the pixels that never moved from 0). Returns the figure (its last Axes is the colour bar).
     """
     W1 = np.asarray(W1)
     units = W1.shape[0]
     rows = int(np.ceil(units / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.4 + 0.8, rows * 1.5 + 0.3 * bool(title)),
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.75 + 1.2, rows * 1.75 + 0.4 * bool(title)),
                              layout="constrained", squeeze=False)
     limit = float(vmax) if vmax is not None else (float(np.abs(W1).max()) or 1.0)
     for j, ax in enumerate(axes.ravel()):
         if j < units:
             image = ax.imshow(column_to_image(W1[j]), cmap="RdBu_r", vmin=-limit, vmax=limit)
-            ax.set_title(f"unit {j}", fontsize=9)
+            ax.set_title(f"unit {j}")
+        else:
+            ax.axis("off")
         ax.set_xticks([])
         ax.set_yticks([])
     fig.colorbar(image, ax=axes, fraction=0.04, pad=0.02, label=label)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title)
+    size = np.abs(W1).mean(axis=1)  # (units,): the mean |value| of each unit's 784 weights
+    zero = int((W1 == 0).all(axis=0).sum())  # pixels whose weights are exactly 0 for every unit
+    still = f"; {zero} pixels are exactly 0 (white) for every unit" if zero else ""
+    describe(fig, f"{title + ': ' if title else ''}the {units} hidden units' {label} as 28 × 28 images, red "
+                  f"positive, blue negative, white 0, on one colour scale from −{limit:.2f} to +{limit:.2f}; mean "
+                  f"size |{label}| {np.abs(W1).mean():.3f} (per unit {size.min():.3f} to {size.max():.3f}){still}.")
     return fig
 
 
@@ -415,44 +477,66 @@ def plot_votes(W2, ax=None, title=None, vmax=None):
     """W2 (10, 10) as a heat map: row k is digit k, column j is hidden unit j. Returns the Axes.
 
     Taught in ``07_evaluation.ipynb``. Z2[k] = sum_j W2[k, j] A1[j] + b2[k], so column j says how an
-    active unit j votes: red raises digit k's score, blue lowers it. Each cell shows its value. The
-    colours run from -vmax to +vmax (default: the largest |W2|); pass the same ``vmax`` to two heat
-    maps to put them on one scale.
+    active unit j votes: red raises digit k's score, blue lowers it. The colours run from -vmax to +vmax
+    (default: the largest |W2|), white at 0; pass the same ``vmax`` to two heat maps to put them on one
+    scale. Only each unit's strong votes are written, those at least half its top vote (fewer numbers,
+    legible on a slide); the figure is described for screen readers.
     """
     W2 = np.asarray(W2)
     limit = float(vmax) if vmax is not None else (float(np.abs(W2).max()) or 1.0)
-    return _heat_map(W2, ax, "RdBu_r", -limit, limit, "W2[k, j]", "hidden unit j", "digit k", title)
+    top = W2.max(axis=0)  # (10,): each unit's largest vote
+    strong = (W2 >= 0.5 * top) & (top > 0)  # per column: the votes at least half the unit's top vote
+    ax = _heat_map(W2, ax, "RdBu_r", -limit, limit, "W2[k, j]", "hidden unit j", "digit k", title, strong)
+    votes = "; ".join(f"unit {j}: " + ", ".join(f"{k} ({W2[k, j]:.1f})" for k in np.flatnonzero(strong[:, j]))
+                      for j in range(W2.shape[1]))
+    _describe_panel(ax, f"{title + ': ' if title else ''}W2 as a heat map, rows digits k, columns hidden units j, "
+                        f"from −{limit:.1f} (blue) through 0 (white) to +{limit:.1f} (red); "
+                        f"{int((strong.sum(axis=0) >= 2).sum())} of {W2.shape[1]} units give two or more digits at "
+                        f"least half their top vote. Written, each unit's votes of at least half its top vote: {votes}")
+    return ax
 
 
-def _heat_map(M, ax, cmap, vmin, vmax, label, xlabel, ylabel, title):
-    """A matrix as a heat map with a colour bar and its values written in the cells. (Plotting boilerplate.)"""
-    ax = _axes(ax, figsize=(5.2, 4.5))
-    image = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax)
-    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
-    for row in range(M.shape[0]):
-        for column in range(M.shape[1]):
-            color = "white" if abs(M[row, column]) > 0.6 * vmax else "black"
-            text = f"{M[row, column]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
-            ax.text(column, row, text, ha="center", va="center", fontsize=7, color=color)
+def _heat_map(M, ax, cmap, vmin, vmax, label, xlabel, ylabel, title, written):
+    """A matrix as a heat map with a colour bar, the cells marked in ``written`` showing their values.
+
+    (Plotting boilerplate.) The numbers are drawn at the series' text size; the cells may be wider than tall
+    (``aspect="auto"``), which leaves room for a value like "14.6".
+    """
+    ax = _axes(ax, figsize=(6, 4.5))
+    image = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label=label)
+    for row, column in zip(*np.nonzero(written)):
+        color = "white" if abs(M[row, column]) > 0.6 * vmax else "black"
+        text = f"{M[row, column]:.1f}".replace("-0.0", "0.0")  # no minus sign on a value that shows as 0
+        ax.text(column, row, text, ha="center", va="center", color=color)
     ax.set_xticks(range(M.shape[1]))
     ax.set_yticks(range(M.shape[0]))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
 def plot_unit_responses(R, ax=None, title=None):
-    """R (units, 10): a unit's mean activation per true digit, as a heat map with its values.
+    """R (units, 10): a unit's mean activation per true digit, as a heat map with its largest values.
 
     Taught in ``A3_hidden_units.ipynb`` (``R = unit_digit_means(params, X, y)``): row j is hidden unit
     j, column k is digit k; R[j, k] is the mean of A1[j, i] over the images i of digit k. White is 0,
-    dark blue the largest value. Returns the Axes.
+    dark blue the largest value. Only each unit's two largest values are written (legible on a slide);
+    the figure is described for screen readers. Returns the Axes.
     """
     R = np.asarray(R)
-    return _heat_map(R, ax, "Blues", 0, float(R.max()) or 1.0, "mean A1[j] per digit", "true digit k",
-                     "hidden unit j", title)
+    order = np.argsort(-R, axis=1, kind="stable")[:, :2]  # (units, 2): each unit's two largest, largest first
+    written = np.zeros(R.shape, dtype=bool)
+    np.put_along_axis(written, order, True, axis=1)
+    ax = _heat_map(R, ax, "Blues", 0, float(R.max()) or 1.0, "mean A1[j] per digit", "true digit k",
+                   "hidden unit j", title, written)
+    largest = "; ".join(f"unit {j}: {a} ({R[j, a]:.1f}), {b} ({R[j, b]:.1f})" for j, (a, b) in enumerate(order))
+    _describe_panel(ax, f"{title + ': ' if title else ''}R as a heat map, rows hidden units j, columns digits k, "
+                        f"from 0 (white) to {R.max():.1f} (dark blue). Written, each unit's two largest R, digit "
+                        f"(value): {largest}")
+    return ax
 
 
 def calibration_bins(A2, y, n_bins=10):
@@ -493,35 +577,50 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
 
     Taught in ``07_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
-    standard error (the legend says so). With ``counts_ax`` (e.g. a short Axes under ``ax``), the
+    standard error (the legend says so). With ``counts_ax`` (e.g. a second Axes beside or under ``ax``), the
     number of images per bin is drawn there as a step line on a log scale (ticks 1, 10, 100, 1,000, ...
-    written out), in the same colour, so that a large error bar can be seen to come from a small bin.
-    Call it again with the same axes to compare networks. Returns ``calibration_bins(A2, y, n_bins)``.
+    written out), in the same colour and line style, so that a large error bar can be seen to come from a
+    small bin. Call it again with the same axes to compare networks: each gets its own colour, line style
+    and marker, and the figure's description names them all. Returns ``calibration_bins(A2, y, n_bins)``.
     """
     bins = calibration_bins(A2, y, n_bins)
     ax = _axes(ax, figsize=(4.5, 4.5))
     if not any(line.get_gid() == "calibrated" for line in ax.get_lines()):
-        ax.plot([0, 1], [0, 1], color="gray", linestyle=":", gid="calibrated", label="calibrated")
+        ax.plot([0, 1], [0, 1], color=BLACK, linestyle=":", linewidth=1.5, gid="calibrated", label="calibrated")
+    runs = len(ax.containers)  # the networks already drawn here
+    color, linestyle = SERIES_COLORS[runs % len(SERIES_COLORS)], SERIES_LINESTYLES[runs % len(SERIES_LINESTYLES)]
     full = bins["count"] > 0
-    drawn = ax.errorbar(bins["confidence"][full], bins["accuracy"][full], yerr=bins["se"][full], marker="o",
-                        markersize=4, capsize=3, label=label)
+    ax.errorbar(bins["confidence"][full], bins["accuracy"][full], yerr=bins["se"][full],
+                marker=RELIABILITY_MARKERS[runs % len(RELIABILITY_MARKERS)], markersize=7, capsize=4,
+                color=color, linestyle=linestyle, label=label)
     ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
     ax.set_xlabel("confidence (largest probability)")
     ax.set_ylabel("fraction predicted right")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, title="error bars: ±1 SE", title_fontsize=8)
+    ax.legend(loc="lower right", title="error bars: ±1 SE")
     if counts_ax is not None:
-        color = drawn.lines[0].get_color()
-        counts_ax.stairs(np.maximum(bins["count"], 0.5), bins["edges"], color=color, label=label,
-                         baseline=None)  # an empty bin is drawn at 0.5, below the "1" of the log scale
-        top = max(2, bins["count"].max()) * 3
+        counts_ax.stairs(np.maximum(bins["count"], 0.5), bins["edges"], color=color, linestyle=linestyle,
+                         linewidth=2, label=label, baseline=None)  # an empty bin at 0.5, below the log scale's 1
+        top = max([2, bins["count"].max()] + [patch.get_data().values.max() for patch in counts_ax.patches]) * 3
         counts_ax.set(xlim=(0, 1), yscale="log", ylim=(0.5, top))
         ticks = [n for n in (1, 10, 100, 1_000, 10_000, 100_000) if n <= top]
         counts_ax.set_yticks(ticks, labels=[f"{n:,}" for n in ticks])  # every power of 10, written out
         counts_ax.minorticks_off()
         counts_ax.set_xlabel("confidence bin")
-        counts_ax.set_ylabel("images")
+        counts_ax.set_ylabel("images per bin")
         counts_ax.grid(alpha=0.3)
+    gap = bins["accuracy"] - bins["confidence"]
+    above, below = int((full & (gap > 0)).sum()), int((full & (gap < 0)).sum())
+    m = int(bins["count"].sum())
+    mean_c = float(np.nansum(bins["count"] * bins["confidence"]) / m)
+    right = float(np.nansum(bins["count"] * bins["accuracy"]) / m)
+    _describe_panel(ax, f"{label or 'network'}: {int(full.sum())} of {n_bins} confidence bins hold images "
+                        f"({m:,} in all), {above} of them above the diagonal (right more often than it says), "
+                        f"{below} below; mean confidence {mean_c:.2f}, fraction right {right:.2f}", key=label,
+                    lead=f"Reliability diagram: the fraction of images predicted right against the mean confidence, "
+                         f"per confidence bin of width {1 / n_bins:g}, with ±1 standard error bars and the diagonal "
+                         f"of a calibrated network" + ("; beside it, the number of images per bin (log scale)"
+                                                       if counts_ax is not None else "") + ". ")
     return bins
 
 
@@ -529,20 +628,31 @@ def plot_training_runs(runs, figsize=None):
     """Train and dev curves of several runs: accuracy (top row, 0 to 1) and loss (bottom row, from 0).
 
     Taught in ``07_evaluation.ipynb``. ``runs`` is a list of ``(title, history, xlabel)``, one column
-    each (``history`` as ``gradient_descent`` or ``minibatch_sgd`` return it). Returns the figure;
+    each (``history`` as ``gradient_descent`` or ``minibatch_sgd`` return it). One legend (train / dev, the
+    same styles in every panel), and a description for screen readers. Returns the figure;
     ``fig.axes[r]`` is run r's accuracy and ``fig.axes[len(runs) + r]`` its loss.
     """
-    figsize = figsize or (4.5 * len(runs), 5.5)
-    fig, axes = plt.subplots(2, len(runs), figsize=figsize, squeeze=False)
+    figsize = figsize or (5 * len(runs), 4.5)
+    fig, axes = plt.subplots(2, len(runs), figsize=figsize, squeeze=False, sharex="col", layout="constrained")
+    parts = []
     for r, (title, history, xlabel) in enumerate(runs):
         plot_history(history, "accuracy", ax=axes[0, r], title=title, xlabel=xlabel)
         axes[0, r].set_ylim(0, 1)
+        axes[0, r].set_xlabel("")  # the loss panel below names the x axis
         plot_history(history, "loss", ax=axes[1, r], xlabel=xlabel)
         axes[1, r].set_ylim(bottom=0)
         for ax in axes[:, r]:
             ax.set_xlim(0, history["iteration"][-1])  # from the start to the last record
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # whole steps
-    fig.tight_layout()
+        last = {key: history[key][-1] for key in ("train_accuracy", "dev_accuracy", "train_loss", "dev_loss")
+                if history.get(key)}
+        reached = ", ".join(f"{key.replace('_', ' ')} {value:.2f}" for key, value in last.items())
+        parts.append(f"{title}, from 0 to {history['iteration'][-1]} {xlabel}s: at the end {reached}")
+    for ax in axes.ravel()[1:]:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()  # one legend for the figure: the styles are the same in every panel
+    describe(fig, f"Train and dev accuracy (top row, from 0 to 1) and loss (bottom row, from 0) of {len(runs)} "
+                  f"training runs, one column each. " + "; ".join(parts) + ".")
     return fig
 
 

@@ -35,12 +35,22 @@ from helpers import (
     readme_picture,
     test_prediction,
 )
+from helpers.figures import MIN_TEXT_PT, description, smallest_text_pt, use_series_style
+from helpers.plots import SHOWN_MISTAKES
 
 
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture
+def series_style():
+    """The series' figure style, as a notebook's set-up cell applies it (use_series_figures), then the old one."""
+    old = use_series_style()
+    yield
+    matplotlib.rcParams.update(old)
 
 
 def test_label_counts():
@@ -269,8 +279,24 @@ def test_confusion_matrix_has_a_colour_bar_in_counts():
     np.testing.assert_allclose(bar.get_yticks(), np.log1p([0, 1, 10, 100]))
     assert "log" in bar.get_ylabel() and ax.get_title() == "demo"
     assert len(plot_confusion_matrix(C, colorbar=False).figure.axes) == 1
-    texts = [t.get_text() for t in ax.texts]
-    assert texts[:2] == ["900", "12"] and len(texts) == 100
+    assert [t.get_text() for t in ax.texts] == ["12"]  # only the mistakes are written: here one
+
+
+def test_confusion_matrix_writes_only_its_largest_mistakes_legibly_and_describes_both_panels(series_style):
+    C = np.diag([900, 800, 700, 600, 500, 400, 300, 200, 100, 50])
+    for (k, k2), n in {(9, 4): 111, (4, 9): 98, (5, 3): 63, (8, 5): 62, (5, 8): 59, (8, 3): 55, (0, 5): 21}.items():
+        C[k, k2] = n
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
+    plot_confusion_matrix(C, axes[0], title="seed")
+    plot_confusion_matrix(C.T, axes[1], title="transposed")
+    written = [(t.get_text(), t.get_position()) for t in axes[0].texts]
+    assert SHOWN_MISTAKES == 6 and written == [("111", (4, 9)), ("98", (9, 4)), ("63", (3, 5)), ("62", (5, 8)),
+                                               ("59", (8, 5)), ("55", (3, 8))]  # not 21, nor the diagonal
+    text = description(fig)
+    assert text.startswith(f"seed: confusion matrix of {C.sum():,} images") and "transposed: confusion" in text
+    assert f"{np.trace(C):,} on the diagonal (right) and 469 mistakes" in text
+    assert "9→4 (111), 4→9 (98), 5→3 (63), 8→5 (62), 5→8 (59), 8→3 (55)" in text and "4→9 (111)" in text
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT
 
 
 def test_plot_votes_draws_W2_with_its_values():
@@ -278,10 +304,27 @@ def test_plot_votes_draws_W2_with_its_values():
     ax = plot_votes(W2)
     np.testing.assert_array_equal(ax.get_images()[0].get_array(), W2)
     assert ax.get_images()[0].get_clim() == (-5.0, 5.0)  # symmetric: 0 is white
-    assert ax.texts[12].get_text() == f"{W2[1, 2]:.1f}" and ax.texts[12].get_position() == (2, 1)
+    # written: per unit, the votes >= half its top vote; unit 2's top vote is 4.2 (digit 9): 2.2 (7) and up
+    written = {(int(t.get_position()[1]), int(t.get_position()[0])): t.get_text() for t in ax.texts}
+    assert written[(9, 2)] == "4.2" and written[(7, 2)] == "2.2" and (6, 2) not in written
+    assert (0, 0) not in written and len(written) == 10 * 3
     assert ax.get_xlabel() == "hidden unit j" and ax.get_ylabel() == "digit k"
     assert len(ax.figure.axes) == 2  # with its colour bar
     assert plot_votes(W2, vmax=8).get_images()[0].get_clim() == (-8.0, 8.0)  # a shared scale
+
+
+def test_plot_votes_writes_the_strong_votes_legibly_and_says_them(series_style):
+    W2 = np.full((10, 10), -0.1)
+    W2[3, 0], W2[5, 0], W2[1, 0] = 1.2, 0.7, 0.5  # unit 0: votes 3 (1.2) and 5 (0.7), not 1 (0.5 < 0.6)
+    W2[np.arange(10), np.arange(10)] += np.r_[0, np.ones(9)]  # units 1-9: one strong vote each, for digit j
+    fig, axes = plt.subplots(1, 2, figsize=(11.6, 4.5), layout="constrained")
+    plot_votes(W2, ax=axes[0], title="seed", vmax=2)
+    plot_votes(-W2, ax=axes[1], title="negated", vmax=2)
+    assert sorted(t.get_text() for t in axes[0].texts if t.get_position()[0] == 0) == ["0.7", "1.2"]
+    text = description(fig)
+    assert text.startswith("seed: W2 as a heat map") and "from −2.0 (blue) through 0 (white) to +2.0 (red)" in text
+    assert "1 of 10 units give two or more digits" in text and "unit 0: 3 (1.2), 5 (0.7); unit 1: 1 (0.9)" in text
+    assert "negated: W2" in text and smallest_text_pt(fig) >= MIN_TEXT_PT
 
 
 def test_plot_unit_responses_draws_R_from_zero():
@@ -289,8 +332,23 @@ def test_plot_unit_responses_draws_R_from_zero():
     ax = plot_unit_responses(R, title="demo")
     np.testing.assert_array_equal(ax.get_images()[0].get_array(), R)
     assert ax.get_images()[0].get_clim() == (0.0, 9.9) and ax.get_title() == "demo"
-    assert ax.texts[12].get_text() == "1.2" and ax.texts[12].get_position() == (2, 1)
+    written = [(t.get_text(), t.get_position()) for t in ax.texts]  # each unit's two largest: digits 9, 8
+    assert len(written) == 20 and written[2:4] == [("1.8", (8, 1)), ("1.9", (9, 1))]
     assert ax.get_xlabel() == "true digit k" and ax.get_ylabel() == "hidden unit j"
+
+
+def test_plot_unit_responses_is_legible_and_says_each_units_two_largest(series_style):
+    R = np.zeros((10, 10))
+    R[np.arange(10), np.arange(10)] = 10 + np.arange(10) / 10  # unit j: digit j largest
+    R[np.arange(10), (np.arange(10) + 3) % 10] = 5.0  # then digit j + 3
+    fig, axes = plt.subplots(1, 2, figsize=(11.6, 4.5), layout="constrained")
+    plot_unit_responses(R, ax=axes[0], title="seed")
+    plot_unit_responses(R / 2, ax=axes[1], title="halved")
+    text = description(fig)
+    assert "seed: R as a heat map" in text and "from 0 (white) to 10.9 (dark blue)" in text
+    assert "unit 0: 0 (10.0), 3 (5.0); unit 1: 1 (10.1), 4 (5.0)" in text and "unit 9: 9 (10.9), 2 (5.0)" in text
+    assert "halved: R" in text and "to 5.5 (dark blue)" in text  # 10.9 / 2 = 5.45, rounded half to even
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT
 
 
 def test_plot_hidden_units_one_scale_with_a_colour_bar():
@@ -306,6 +364,18 @@ def test_plot_hidden_units_one_scale_with_a_colour_bar():
     assert shared.axes[0].get_images()[0].get_clim() == (-4.0, 4.0)
 
 
+def test_plot_hidden_units_is_legible_and_described(series_style):
+    W1 = np.zeros((10, 784))
+    W1[:, 100:] = 0.25
+    W1[3, 100:200] = -0.5  # unit 3: mean |W1| (100 × 0.5 + 584 × 0.25) / 784 = 0.250
+    fig = plot_hidden_units(W1, label="W1", title="demo")
+    text = description(fig)
+    assert text.startswith("demo: the 10 hidden units' W1 as 28 × 28 images") and "−0.50 to +0.50" in text
+    assert "100 pixels are exactly 0 (white) for every unit" in text
+    assert "mean size |W1| 0.221 (per unit 0.218 to 0.250)" in text
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT and fig.get_size_inches()[0] <= 12
+
+
 def test_plot_misclassified_titles_label_prediction_and_confidence(mnist):
     X, y = mnist["X_dev"], mnist["y_dev"]
     A2 = np.full((10, 1000), 0.0001 / 9)
@@ -313,8 +383,23 @@ def test_plot_misclassified_titles_label_prediction_and_confidence(mnist):
     shown = plot_misclassified(X, y, A2, n=3, title="demo network")
     fig = plt.gcf()
     titles = [ax.get_title() for ax in fig.axes[:3]]
-    assert titles == [f"{y[i]}→0\nc = 0.999" for i in shown]
+    assert titles == [f"{y[i]}→0, c 0.999" for i in shown]
     assert fig._suptitle.get_text() == "demo network"
+
+
+def test_plot_misclassified_is_legible_and_names_its_mistakes(mnist, series_style):
+    X, y = mnist["X_dev"], mnist["y_dev"]
+    A2 = np.full((10, 1000), 0.01)
+    A2[(y + 1) % 10, np.arange(1000)] = 0.5  # every image read as the next digit, c rising with its index
+    A2[(y[:10] + 1) % 10, np.arange(10)] = np.linspace(0.981, 0.999, 10)
+    shown = plot_misclassified(X, y, A2, n=10, title="demo")
+    fig = plt.gcf()
+    assert shown.tolist() == list(range(9, -1, -1))
+    pairs = ", ".join(sorted(f"{y[i]}→{(y[i] + 1) % 10}" for i in shown))
+    assert description(fig) == ("demo: 10 images the network got wrong with the highest confidence c, each titled "
+                                f"label→prediction and c; every c is above 0.98. Label→prediction, in label "
+                                f"order: {pairs}.")
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT and fig.get_size_inches()[0] <= 12
 
 
 def _probabilities(confidences, predicted):
@@ -373,6 +458,23 @@ def test_plot_reliability_draws_the_bins():
     np.testing.assert_allclose(points.get_ydata(), bins["accuracy"][full])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["calibrated", "net a", "net b"]
     assert ax.get_legend().get_title().get_text() == "error bars: ±1 SE"
+    a, b = (container.lines[0] for container in ax.containers)  # told apart by more than colour
+    assert a.get_marker() != b.get_marker() and a.get_linestyle() != b.get_linestyle()
+
+
+def test_plot_reliability_is_legible_and_describes_every_network(series_style):
+    confidences = np.array([0.95, 0.92, 0.91, 0.99, 0.55, 0.45])
+    A2 = _probabilities(confidences, np.array([1, 1, 1, 1, 2, 3]))
+    y = np.array([1, 1, 1, 0, 2, 0])  # bin 9: 3 of 4 right at mean c 0.9425 (below); bin 5 right, bin 4 wrong
+    fig, (ax, counts_ax) = plt.subplots(1, 2, figsize=(10, 4.5), layout="constrained")
+    plot_reliability(A2, y, ax=ax, counts_ax=counts_ax, label="net a")
+    plot_reliability(A2, np.array([1, 1, 1, 1, 2, 3]), ax=ax, counts_ax=counts_ax, label="net b")  # all right
+    text = description(fig)
+    assert text.startswith("Reliability diagram:") and "beside it, the number of images per bin" in text
+    assert ("net a: 3 of 10 confidence bins hold images (6 in all), 1 of them above the diagonal (right more often "
+            "than it says), 2 below; mean confidence 0.80, fraction right 0.67") in text
+    assert "net b: 3 of 10 confidence bins hold images (6 in all), 3 of them above" in text
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT
 
 
 def test_plot_reliability_counts_under_the_diagram():
@@ -397,11 +499,24 @@ def test_plot_training_runs_shows_both_runs_from_the_start():
     acc_seed, acc_better, loss_seed, loss_better = fig.axes
     assert acc_seed.get_ylim() == (0, 1) and acc_better.get_ylim() == (0, 1)  # accuracy from 0, said
     assert loss_seed.get_ylim()[0] == 0 and loss_seed.get_ylim()[1] >= 3.1
-    assert acc_seed.get_title() == "seed" and acc_better.get_xlabel() == "epoch"
+    assert acc_seed.get_title() == "seed" and loss_better.get_xlabel() == "epoch" and acc_better.get_xlabel() == ""
     assert loss_seed.get_xlim() == (0, 20) and acc_better.get_xlim() == (0, 1)  # start to end
     np.testing.assert_array_equal(loss_better.get_lines()[1].get_ydata(), better["dev_loss"])
     np.testing.assert_array_equal(acc_seed.get_lines()[0].get_xdata(), seed["iteration"])
     assert [line.get_label() for line in loss_seed.get_lines()] == ["train", "dev"]
+    assert acc_seed.get_legend() is not None and all(ax.get_legend() is None for ax in fig.axes[1:])  # one legend
+    assert description(fig) == (
+        "Train and dev accuracy (top row, from 0 to 1) and loss (bottom row, from 0) of 2 training runs, one column "
+        "each. seed, from 0 to 20 iterations: at the end train accuracy 0.60, dev accuracy 0.50, train loss 0.80, "
+        "dev loss 0.90; better, from 0 to 1 epochs: at the end train accuracy 0.90, dev accuracy 0.88, train loss "
+        "0.40, dev loss 0.45.")
+
+
+def test_plot_training_runs_is_legible(series_style):
+    run = {"iteration": [0, 10], "train_accuracy": [0.1, 0.6], "dev_accuracy": [0.1, 0.5],
+           "train_loss": [3.0, 1.0], "dev_loss": [3.1, 1.2]}
+    fig = plot_training_runs([("seed", run, "iteration"), ("again", run, "iteration")], figsize=(11.5, 4.5))
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT
 
 
 def _repository_images():
@@ -492,11 +607,15 @@ def test_plot_reliability_count_ticks_are_written_out():
     plt.close(fig)
 
 
-def test_test_prediction_titles_label_first(mnist):
+def test_test_prediction_titles_label_first(mnist, series_style):
     params = init_params(np.random.default_rng(0))
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(3, 3))
     prediction, label = test_prediction(0, *params, X=mnist["X_test"], y=mnist["y_test"], ax=ax)
     assert ax.get_title() == f"label {label} → predicted {prediction}"
+    verdict = "right" if prediction == label == 7 else "wrong"
+    assert description(fig) == (f"Image 0: a handwritten 7 (its label), which the network predicts as {prediction}: "
+                                f"{verdict}.")
+    assert smallest_text_pt(fig) >= MIN_TEXT_PT
     plt.close(fig)
 
 
@@ -519,15 +638,6 @@ def test_plot_quadratic_paths_draws_each_run_with_its_own_style_and_stops_a_dive
 # ---------------------------------------------------------------------------------------------------------
 # Issue 21: every figure drawn in the series' style says what it shows (from the data it drew), legibly: its
 # smallest text at least MIN_TEXT_PT, at most 12 in (1,200 px at 100 dpi) wide.
-
-
-@pytest.fixture
-def series_style():
-    """The series' figure style, as a notebook's set-up cell applies it (helpers.figures.use_series_figures)."""
-    from helpers.figures import SERIES_STYLE
-
-    with matplotlib.rc_context(SERIES_STYLE):
-        yield
 
 
 def _legible(fig):
