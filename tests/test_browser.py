@@ -578,9 +578,7 @@ def test_page_axe(notebook, decks, browser):
         page.close()
 
 
-# Issue 21: the mechanism is in (helpers.figures: describe, show_descriptions; the deck and pages write the alt), the
-# descriptions of the series' figures are not written yet. Not strict: A2 has no figure and passes once its deck loads.
-@pytest.mark.xfail(strict=False, reason="issue 21: the series' figures have no descriptions yet")
+# Issue 21: every figure and explorer picture in the decks and pages carries its description (helpers.figures).
 @pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
 def test_published_figures_are_described(notebook, decks, browser):
     """Every picture in the deck and the page has a text alternative that says something: not empty, not

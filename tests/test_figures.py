@@ -171,7 +171,7 @@ def test_the_series_style_draws_text_big_enough_for_a_slide():
 
 
 # Notebooks whose figures are not yet redrawn in the series style (issue 21, in progress): remove a name once done.
-NOT_REDRAWN = {"07_evaluation", "A3_hidden_units"}
+NOT_REDRAWN = set()
 
 
 @pytest.mark.parametrize("notebook", [
