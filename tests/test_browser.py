@@ -44,22 +44,6 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))  # the lessons, then the appendices
-# KNOWN DEFECTS, left open for the next session (see the closing note of 2026-12-06): the lessons split or
-# rewritten that day (issues 19 and 20) have slides that do not yet fit 1280 x 720 live or in the offline deck
-# (none now: every lesson was fitted after the split). These tests still run and report XPASS once fixed; they are
-# marked so that the rest of the suite guards the series meanwhile. Add a name only with its measured reason, and
-# remove it as soon as it is fitted. (A2's offline deck once timed out waiting for its saved widgets: A2 shows none,
-# but its stored metadata held the widget state of the lessons it was split from, which nbclient keeps when a
-# notebook makes no widgets; the stale state is gone.)
-UNFITTED = set()
-UNFITTED_REASON = "slides not yet fitted to 1280 x 720 after the split into one-lab lessons (issue 19 follow-up)"
-DECK_TIMEOUT = set()
-
-
-def known_unfitted(paths, reason=UNFITTED_REASON, names=UNFITTED):
-    """The notebooks as pytest params, those with a known layout defect marked xfail (not strict: they may pass)."""
-    return [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=reason, strict=False)) if p.stem in names
-            else pytest.param(p, id=p.stem) for p in paths]
 WIDTH, HEIGHT = 1280, 720  # the projector
 MIN_TEXT_PX, MIN_CODE_PX = 20, 18
 MIN_WIDGET_PX = 18  # an explorer's labels, readouts, buttons and messages
@@ -396,8 +380,6 @@ def test_live_slideshow(ran, request):
     assert not shown & hidden, f"skip/notes cells on a slide: {sorted(shown & hidden)}"
     missing = set(range(len(nb.cells))) - hidden - shown
     assert not missing, f"cells never on screen: {sorted(missing)}"
-    if problems and name in UNFITTED:
-        pytest.xfail(UNFITTED_REASON + ":\n" + "\n".join(problems))  # a known defect, listed above
     assert not problems, f"{len(problems)} problem(s) in the slideshow:\n" + "\n".join(problems)
     assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
 
@@ -481,7 +463,7 @@ def walk_deck(page, name):
     return problems + ["more than 1000 steps: the walk did not reach the end"]
 
 
-@pytest.mark.parametrize("notebook", known_unfitted(NOTEBOOKS))
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_offline_deck(notebook, decks, browser):
     tool, out = decks
     nb = nbformat.read(notebook, as_version=4)
@@ -537,7 +519,7 @@ def _open(browser, path, deck, widgets):
     return page
 
 
-@pytest.mark.parametrize("notebook", known_unfitted(LESSONS, "A2's deck timed out waiting for reveal.js", DECK_TIMEOUT))
+@pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
 def test_deck_axe(notebook, decks, browser):
     """axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every slide and subslide, all fragments shown."""
     _, out = decks
@@ -550,7 +532,7 @@ def test_deck_axe(notebook, decks, browser):
         page.close()
 
 
-@pytest.mark.parametrize("notebook", known_unfitted(LESSONS, "A2's deck timed out waiting for reveal.js", DECK_TIMEOUT))
+@pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
 def test_page_axe(notebook, decks, browser):
     """The lesson page: axe-core finds nothing; maths typeset locally, each formula with assistive MathML;
     no In/Out prompts; the saved widgets drawn; nothing asked of the network."""

@@ -170,13 +170,7 @@ def test_the_series_style_draws_text_big_enough_for_a_slide():
     assert MIN_TEXT_PT * DPI / 72 >= SLIDE_TEXT_PX  # a figure drawn 1:1 on the slide
 
 
-# Notebooks whose figures are not yet redrawn in the series style (issue 21, in progress): remove a name once done.
-NOT_REDRAWN = set()
-
-
-@pytest.mark.parametrize("notebook", [
-    pytest.param(p, marks=pytest.mark.xfail(reason="figures not yet redrawn (issue 21)")) if p.stem in NOT_REDRAWN
-    else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_stored_figures_are_described_and_legible(notebook):
     """Every figure a notebook shows: a description (not matplotlib's repr), its smallest text recorded by
     helpers.figures at >= 18 px in the PNG's pixels, and at most as wide as the slide (drawn 1:1 there, so
