@@ -63,7 +63,9 @@ SPLITS = {
     "c0d68546": "subslide",  # 05: McNemar against independent samples, after the count of disagreements
     "7219f4be": "subslide",  # 05: early stopping against 1,000 iterations, after the two stopped runs
     "c0feeffe": "subslide",  # A1: why half the arithmetic is not half the time, after the timing
-    "28f492b5": "subslide",  # 06: one epoch of batches against 500 iterations, the seeds' loop and its McNemar lines
+    "28f492b5": "subslide",  # 06: one epoch of batches against 500 iterations, the seeds' loop and its count
+    "f7e96910": "subslide",  # 06: paired(), He's start minus the seed's, seed by seed
+    "55696cea": "subslide",  # 06: momentum against plain steps, paired by seed
 }
 
 
