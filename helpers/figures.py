@@ -77,6 +77,11 @@ def _figure(target):
     return fig
 
 
+def figure_of(target):
+    """The Matplotlib Figure that ``target`` (a Figure, SubFigure or Axes) is drawn on."""
+    return _figure(target)
+
+
 def describe(target, text):
     """Attach ``text``, what the figure shows and what to read from it, to the figure of ``target``
     (a Figure or one of its Axes); return the figure. The last description given wins.

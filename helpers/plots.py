@@ -29,6 +29,7 @@ from .figures import (
     WRONG,
     describe,
     description,
+    figure_of,
 )
 from .network import forward_prop, get_predictions
 from .stats import accuracy_se
@@ -289,7 +290,7 @@ def plot_history(history, metric="accuracy", ax=None, title=None, xlabel="iterat
     ax.legend()
     if title:
         ax.set_title(title)
-    fig = ax.get_figure(root=True)
+    fig = figure_of(ax)  # the Figure itself, also for an Axes on a SubFigure (Matplotlib 3.7 has no root=)
     sentences = getattr(fig, "_history_sentences", [])  # every plot_history panel of this figure, in order
     fig._history_sentences = sentences + [_history_sentence(history, metric, run, xlabel)]
     text = "; ".join(fig._history_sentences) + "."
