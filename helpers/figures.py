@@ -67,7 +67,8 @@ SERIES_STYLE = {
     "axes.prop_cycle": cycler(color=SERIES_COLORS) + cycler(linestyle=SERIES_LINESTYLES),
 }
 
-def _figure(target):
+
+def figure_of(target):
     """The Matplotlib Figure of ``target``: a Figure, or anything drawn on one (an Axes, a SubFigure)."""
     fig = target if isinstance(target, Figure) else getattr(target, "figure", None)
     while fig is not None and not isinstance(fig, Figure):  # a SubFigure's .figure is its parent
@@ -75,11 +76,6 @@ def _figure(target):
     if fig is None:
         raise TypeError(f"describe() needs a Matplotlib Figure or Axes; got {type(target).__name__}.")
     return fig
-
-
-def figure_of(target):
-    """The Matplotlib Figure that ``target`` (a Figure, SubFigure or Axes) is drawn on."""
-    return _figure(target)
 
 
 def describe(target, text):
@@ -90,14 +86,14 @@ def describe(target, text):
         raise ValueError(f"a figure's description must be a non-empty string (what it shows); got {text!r}.")
     if text.lstrip().startswith(PLACEHOLDERS):
         raise ValueError(f"{text[:40]!r}... is a placeholder, not a description: say what the figure shows.")
-    fig = _figure(target)
+    fig = figure_of(target)
     setattr(fig, ATTRIBUTE, " ".join(text.split()))
     return fig
 
 
 def description(target):
     """The description attached to the figure of ``target`` by ``describe``, or None."""
-    return getattr(_figure(target), ATTRIBUTE, None)
+    return getattr(figure_of(target), ATTRIBUTE, None)
 
 
 def description_html(text):
