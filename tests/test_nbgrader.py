@@ -2,11 +2,19 @@
 
 tools/nbgrader_metadata.py gives every exercise (solution cell) and every check cell nbgrader's metadata;
 here: the stored notebooks are normalised, then one nbgrader course holds every notebook with exercises
-as one assignment. ``nbgrader generate_assignment`` writes the student version, whose stubs must equal
-``python -m helpers.student_edition``'s; ``nbgrader autograde`` then grades two submissions in one run:
-the student version as handed out (every check cell raises CheckFailed: 0 points) and the student version
-with the solutions pasted back (every check passes: full points). Autograding runs every notebook once
-per submission, so this module costs about two runs of the notebooks with exercises.
+as one assignment. ``nbgrader generate_assignment`` writes the student version, which must be the student
+edition (``python -m helpers.student_edition``) cell for cell; ``nbgrader autograde`` then grades two
+submissions in one run:
+
+- **blank**: the student version as handed out. Autograding runs every notebook top to bottom (errors allowed,
+  like a student's Run All that goes on), so this is also *the* run of the student edition: its only errors are
+  the check cells' CheckFailed, each saying "not written yet", and it scores 0.
+- **solutions**: the set-up cell and the exercises' cells (solutions pasted back, then each check), as in one
+  lab kernel: every check prints its pass line and the submission scores full marks. Strict nbval already runs
+  the instructor edition whole, so the rest of each notebook is not run a third time.
+
+So this module costs about one run of the notebooks with exercises. Its round trip is marked ``edition_run``:
+the version matrix (noxfile.py) leaves it to the README's test command, like the browser tests.
 
 nbgrader comes with requirements-dev.txt; without it the round trip is skipped (the metadata test runs).
 """
@@ -21,7 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.student_edition import NOTEBOOKS, student_notebook
+from helpers.student_edition import NOTEBOOKS, is_check_cell, student_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -75,6 +83,11 @@ def grade_ids(nb):
     return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
 
 
+def is_setup_cell(cell):
+    """A notebook's set-up cell: the one that imports the helpers."""
+    return cell.cell_type == "code" and "from helpers import" in cell.source
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A course with one assignment, its student version, and both submissions autograded (one run)."""
@@ -92,12 +105,25 @@ def course(tmp_path_factory):
         for grade_id, cell in grade_ids(submitted).items():
             if cell.metadata["nbgrader"]["solution"]:
                 cell.source = solved[grade_id].source
+        submitted.cells = [c for c in submitted.cells if is_setup_cell(c) or "nbgrader" in c.metadata]
         nbformat.write(submitted, path)
+    pictures = {p.name: p.read_bytes() for p in (ROOT / "images").iterdir()}
     start = time.perf_counter()
     nbgrader(course, "autograde", ASSIGNMENT)
     print(f"nbgrader autograde of {len(SUBMISSIONS)} submissions x {len(sources)} notebooks: "
           f"{time.perf_counter() - start:.0f} s")
+    assert {p.name: p.read_bytes() for p in (ROOT / "images").iterdir()} == pictures, "written into images/"
     return course, sources
+
+
+def autograded(course_dir, student, source):
+    return nbformat.read(course_dir / "autograded" / student / ASSIGNMENT / source.name, as_version=4)
+
+
+def text_of(cell):
+    """Everything a code cell printed (streams and results), as one string."""
+    return "".join(out.get("text", "") if out.output_type == "stream" else out.get("data", {}).get("text/plain", "")
+                   for out in cell.get("outputs", []))
 
 
 def scores(course):
@@ -108,29 +134,52 @@ def scores(course):
                           gradebook.find_submission(ASSIGNMENT, student).max_score) for student in SUBMISSIONS}
 
 
-def test_nbgrader_s_stubs_are_the_student_edition_s(course):
+@pytest.mark.edition_run
+def test_nbgrader_s_student_version_is_the_student_edition(course):
+    """Cell for cell the same sources: grading the blank submission is running the student edition."""
     course_dir, sources = course
     for source in sources:
-        released = grade_ids(nbformat.read(course_dir / "release" / ASSIGNMENT / source.name, as_version=4))
-        ours = grade_ids(student_notebook(nbformat.read(NOTEBOOKS / source.name, as_version=4), source.name))
-        assert released.keys() == ours.keys()
-        for grade_id, cell in released.items():
-            assert cell.source == ours[grade_id].source, f"{source.name}, {grade_id}"
+        released = nbformat.read(course_dir / "release" / ASSIGNMENT / source.name, as_version=4)
+        ours = student_notebook(nbformat.read(NOTEBOOKS / source.name, as_version=4), source.name)
+        assert [(c.cell_type, c.source) for c in released.cells] == [(c.cell_type, c.source) for c in ours.cells]
+        assert grade_ids(released).keys() == grade_ids(ours).keys(), source.name
 
 
+@pytest.mark.edition_run
 def test_a_blank_submission_scores_0_and_the_solutions_full_marks(course):
     course_dir, sources = course
     n_checks = sum(not c.metadata["nbgrader"]["solution"]
                    for s in sources for c in grade_ids(nbformat.read(s, as_version=4)).values())
     assert scores(course_dir) == {"blank": (0, n_checks), "solutions": (n_checks, n_checks)}
-    for source in sources:  # the blank submission errs at its check cells only, each "not written yet"
-        for student in SUBMISSIONS:
-            nb = nbformat.read(course_dir / "autograded" / student / ASSIGNMENT / source.name, as_version=4)
-            errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o) for c in nb.cells
-                      for o in c.get("outputs", []) if o.output_type == "error"]
-            if student == "solutions":
-                assert not errors, f"{source.name}: {[(i, o.ename) for i, o in errors]}"
-                continue
-            checks = [i for i, c in grade_ids(nb).items() if c.metadata["nbgrader"]["grade"]]
-            assert [i for i, _ in errors] == checks, f"{source.name}: {[(i, o.ename) for i, o in errors]}"
-            assert all(o.ename == "CheckFailed" and o.evalue.endswith("is not written yet") for _, o in errors)
+
+
+@pytest.mark.edition_run
+def test_the_student_edition_runs_top_to_bottom_and_the_checks_say_not_written_yet(course):
+    """The blank submission, run whole: its only errors are the check cells', each "not written yet"."""
+    course_dir, sources = course
+    for source in sources:
+        nb = autograded(course_dir, "blank", source)
+        errors = [(i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.output_type == "error"
+                  or o.get("name") == "stderr" and "Error" in o.get("text", "")]
+        checks = [i for i, c in enumerate(nb.cells) if is_check_cell(c)]
+        assert checks and [i for i, _ in errors] == checks, f"{source.name}: an error in a cell that is no check"
+        for i, error in errors:
+            function = nb.cells[i].source.strip().split("(")[1][:-1]
+            assert (error.ename, error.evalue) == ("CheckFailed", f"{function} is not written yet"), source.name
+            assert error.traceback == [f"CheckFailed: {function} is not written yet"]  # one line, no traceback
+            assert text_of(nb.cells[i]) == (f"… {function} is not written yet: replace `raise NotImplementedError()`"
+                                            " with your code, run its cell, then this one\n")
+        if any("readme_picture(" in c.source for c in nb.cells if c.cell_type == "code"):  # beside it, not images/
+            assert sorted(p.name for p in (course_dir / "autograded" / "blank" / ASSIGNMENT / "images").iterdir()) == [
+                "confusion_matrices.png", "test_predictions.png", "training_curves.png"]
+
+
+@pytest.mark.edition_run
+def test_with_the_solutions_pasted_back_every_check_prints_its_pass_line(course):
+    course_dir, sources = course
+    for source in sources:
+        nb = autograded(course_dir, "solutions", source)
+        assert not [o.ename for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"], source.name
+        for cell in filter(is_check_cell, nb.cells):
+            function = cell.source.strip().split("(")[1][:-1]
+            assert text_of(cell).startswith(f"✓ {function} passes") and text_of(cell).count("\n") == 1, text_of(cell)

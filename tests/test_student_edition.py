@@ -2,21 +2,19 @@
 
 The stored notebooks are the instructor edition: strict nbval already runs them and compares every check's
 pass line. Here: the exercises are complete (task, solution region, collapsed hint, check), the student
-edition follows its four rules and holds no line of any solution, it runs top to bottom in a fresh kernel
-where the only errors are its check cells' CheckFailed, each saying "not written yet", and pasting the
-solutions back makes every check pass. Notebooks and their exercises are found, not listed: the series is
-whatever notebooks/ holds.
+edition follows its four rules and holds no line of any solution. Running it is tests/test_nbgrader.py's
+round trip (nbgrader's student version is the student edition, cell for cell): run top to bottom, its only
+errors are its check cells' CheckFailed, each saying "not written yet"; with the solutions pasted back every
+check passes. Notebooks and their exercises are found, not listed: the series is whatever notebooks/ holds.
 """
 
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from helpers.student_edition import (
     BEGIN,
@@ -36,7 +34,6 @@ from helpers.student_edition import (
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
-NOT_WRITTEN = "is not written yet: replace `raise NotImplementedError()` with your code"
 
 
 def read(path):
@@ -222,81 +219,6 @@ def test_out_dir_that_is_a_file_is_refused(tmp_path, capsys):
 def test_git_ignores_the_default_out_dir():
     result = subprocess.run(["git", "check-ignore", "-q", "student_edition/01_data.ipynb"], cwd=ROOT)
     assert result.returncode == 0
-
-
-# ---------------------------------------------------------------- running it
-
-def execute(nb, where, allow_errors=False):
-    """Run a notebook top to bottom in a fresh kernel (the test's own Python environment), in folder ``where``.
-
-    Without ``allow_errors`` the first error raises CellExecutionError; with it, the run goes on as Jupyter's
-    Run All would not (it stops at a failing cell), and the errors stay in the outputs.
-    """
-    NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=allow_errors,
-                   resources={"metadata": {"path": str(where)}}).execute()
-    return nb
-
-
-STUDENT_RUN = [b for b in BOOKS if exercises(read(b))]  # a notebook without exercises only loses its solutions
-
-
-def errors_of(nb):
-    """(cell index, error output) for every error a run left, and every stderr text naming an Error."""
-    return [(i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", []) if o.output_type == "error"
-            or o.get("name") == "stderr" and "Error" in o.get("text", "")]
-
-
-@pytest.mark.parametrize("name", [b.name for b in STUDENT_RUN], ids=[b.stem for b in STUDENT_RUN])
-def test_the_edition_runs_top_to_bottom_and_the_checks_say_not_written_yet(edition, name):
-    """Run All goes on past the failing check cells (errors allowed): their CheckFailed is the only error."""
-    start = time.perf_counter()
-    repository_images = {p.name: p.read_bytes() for p in (ROOT / "images").iterdir()}
-    nb = execute(read(edition / name), edition, allow_errors=True)
-    assert {p.name: p.read_bytes() for p in (ROOT / "images").iterdir()} == repository_images  # never into the repo
-    if any("readme_picture(" in c.source for c in nb.cells if c.cell_type == "code"):
-        assert sorted(p.name for p in (edition / "images").iterdir()) == [
-            "confusion_matrices.png", "test_predictions.png", "training_curves.png"]  # beside the edition instead
-    checks = [i for i, c in enumerate(nb.cells) if is_check_cell(c)]
-    assert len(checks) == len(exercises(read(NOTEBOOKS / name)))
-    errors = errors_of(nb)
-    assert [i for i, _ in errors] == checks, "an error in a cell that is not a check, or a check that passed"
-    for i, error in errors:
-        function = nb.cells[i].source.strip().split("(")[1][:-1]
-        assert (error.ename, error.evalue) == ("CheckFailed", f"{function} is not written yet")
-        assert error.traceback == [f"CheckFailed: {function} is not written yet"]  # one line, no traceback
-        assert text_of(nb.cells[i]) == f"… {function} {NOT_WRITTEN}, run its cell, then this one\n"
-    print(f"{name}: {time.perf_counter() - start:.0f} s")
-
-
-def paste_solutions(student, instructor):
-    """Put each solution region of the instructor edition back in place of the student edition's stub."""
-    solutions = [c.source for c in instructor.cells if has_solution(c)]
-    stubs = [c for c in student.cells if c.cell_type == "code" and STUB[1] in c.source]
-    assert len(solutions) == len(stubs)
-    for cell, source in zip(stubs, solutions):
-        lines = source.splitlines()
-        region = lines[next(i for i, x in enumerate(lines) if x.strip() == BEGIN):
-                       next(i for i, x in enumerate(lines) if x.strip() == END) + 1]
-        indent = region[0][: len(region[0]) - len(region[0].lstrip())]
-        cell.source = cell.source.replace(f"{indent}{STUB[0]}\n{indent}{STUB[1]}", "\n".join(region))
-        assert cell.source == source
-
-
-def test_round_trip_pasting_the_solutions_back_makes_every_check_pass(edition, tmp_path):
-    """The set-up cell, then each exercise (solution pasted back) and its check, in one fresh kernel."""
-    cells = []
-    for book in STUDENT_RUN:
-        student = read(edition / book.name)
-        paste_solutions(student, read(book))
-        setup = next(c for c in student.cells if c.cell_type == "code" and "from helpers import" in c.source)
-        exercise = [c for i, c in enumerate(student.cells) if has_solution(c) or is_check_cell(c)]
-        cells += [setup] + exercise
-    nb = execute(nbformat.v4.new_notebook(cells=cells), tmp_path)
-    checks = [c for c in nb.cells if is_check_cell(c)]
-    assert len(checks) == sum(len(exercises(read(book))) for book in BOOKS) > 0
-    for cell in checks:
-        function = cell.source.strip().split("(")[1][:-1]
-        assert text_of(cell).startswith(f"✓ {function} passes") and text_of(cell).count("\n") == 1, text_of(cell)
 
 
 def _code_part(line):
