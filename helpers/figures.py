@@ -42,7 +42,7 @@ PLACEHOLDERS = ("<Figure size", "No description has been provided")  # what an u
 # as wide as the slide's content (12 in at 100 dpi = 1,200 px of the 1280 x 720 slide) and never enlarged, so
 # text of MIN_TEXT_PT points is MIN_TEXT_PT * 100 / 72 = 19.4 px tall on the slide (>= SLIDE_TEXT_PX).
 MIN_TEXT_PT = 14
-SLIDE_TEXT_PX = 18  # the smallest text of a figure as drawn on a 1280 x 720 slide (tests/test_browser.py)
+SLIDE_TEXT_PX = 18  # the smallest text of a figure as drawn on a 1280 x 720 slide (tests/test_browser_*.py)
 NOTEBOOK_TEXT_PX = 12  # ... and in the notebook view
 DPI = 100
 # Okabe & Ito's colour-blind-safe palette (Color Universal Design), most distinct first; every line also

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real MNIST, loaded once per test session.
+"""Shared fixtures: the real MNIST, loaded once per test session; Chromium and JupyterLab (tests/browser_support.py).
 
 Under pytest-xdist (the README's test command, `-n auto`) every worker, and every notebook kernel it starts, uses
 one BLAS thread: two workers whose kernels each start OpenBLAS's two threads oversubscribe this 2-core machine,
@@ -14,6 +14,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):  # set before NumPy loads OpenBLAS; no
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from browser_support import browser, lab  # noqa: E402, F401  (the real-browser tests' Chromium and JupyterLab)
 
 from helpers import load_data, one_hot  # noqa: E402
 

@@ -147,7 +147,7 @@ def test_nbconvert_classic_template_reads_the_same_metadata(executed):
 # The stored notebooks' figures (issue 21): described, and legible on the slide and in the notebook view
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-SLIDE_CONTENT_PX = 1200  # the widest picture a 1280 x 720 slide shows unshrunk (tests/test_browser.py measures it)
+SLIDE_CONTENT_PX = 1200  # the widest picture a 1280 x 720 slide shows unshrunk (the browser tests measure it)
 NOTEBOOK_OUTPUT_PX = 900  # JupyterLab's output area at a 1280 px wide window, narrower pictures are not shrunk
 
 
@@ -174,7 +174,7 @@ def test_the_series_style_draws_text_big_enough_for_a_slide():
 def test_stored_figures_are_described_and_legible(notebook):
     """Every figure a notebook shows: a description (not matplotlib's repr), its smallest text recorded by
     helpers.figures at >= 18 px in the PNG's pixels, and at most as wide as the slide (drawn 1:1 there, so
-    >= 18 px as drawn; tests/test_browser.py measures it in the decks); >= 12 px in the notebook view."""
+    >= 18 px as drawn; tests/test_browser_decks.py measures it in the decks); >= 12 px in the notebook view."""
     problems = []
     for index, output in stored_figures(notebook):
         where = f"cell {index}"

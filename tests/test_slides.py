@@ -21,7 +21,7 @@ SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 NEW_SLIDE = {"slide", "subslide"}
 
 # What fits on a 1280 x 720 projector at the presenting font sizes (text 20 px, code 18 px; see
-# tools/slide_metadata.py). Whether each slide fits is measured in Chromium by tests/test_browser.py; these
+# tools/slide_metadata.py). Whether each slide fits is measured in Chromium by tests/test_browser_*.py; these
 # limits are the quick checks that need no browser.
 MAX_CODE_LINES = 12  # lines of one code cell on a slide
 MAX_LINE_CHARS = 99  # characters of one line of code (at 18 px, 99 fit in the slide's width)

@@ -21,13 +21,13 @@ speaker notes behind ``S``), a ``NN_name.pdf`` handout (one page per slide) when
 The template (tools/offline_reveal/) is nbconvert's reveal template with those local scripts and no
 jQuery, require.js or mermaid, and the live slideshow's presenting sizes as drawn in the 1280 x 720 frame
 (text 20 px; code and the explorers' labels, readouts and buttons 18 px); every slide is laid out at load,
-so MathJax typesets once. tests/test_browser.py walks every step of every deck to check that it fits.
+so MathJax typesets once. tests/test_browser_decks.py walks every step of every deck to check that it fits.
 
 The decks and the pages (``--pages``: nbconvert's lab template with the same local scripts, no In/Out
 prompts) are the accessible versions of the lessons (WCAG 2.1 AA; the PDF is a print handout): code in
 accessible-pygments' ``a11y-high-contrast-light`` colours, underlined links, MathJax's assistive MathML,
 the explorers' slider handles named after their labels, and each figure's description (helpers/figures.py)
-as its ``alt``. tools/audit.py checks them with axe-core, as tests/test_browser.py does.
+as its ``alt``. tools/audit.py checks them with axe-core, as tests/test_browser_decks.py does.
 """
 
 import argparse
@@ -166,7 +166,7 @@ def blocking_page(browser, allowed=("file://", "data:", "blob:")):
     """A 1280 x 720 page that may load only URLs starting with ``allowed`` (by default: files).
 
     Other requests are aborted and listed in ``page.blocked``; uncaught page errors go to ``page.errors``.
-    tests/test_browser.py opens its pages with it too.
+    tests/test_browser_decks.py opens its pages with it too.
     """
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
     page.blocked, page.errors = [], []

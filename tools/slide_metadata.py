@@ -16,7 +16,7 @@ idempotent: a second run changes nothing. What it does, keyed on cell ids and sl
    jupyterlab-slideshow 0.3.4 understands that meaning only as a missing (null) slide type and leaves a
    ``"-"`` cell off the slide altogether; nbconvert and RISE read a missing key as ``"-"``.
 3. ``SPLITS``: cells that open a new subslide so that no slide runs past 1280 x 720 at the presenting
-   font size (measured in Chromium by tests/test_browser.py). Keyed on the cell id.
+   font size (measured in Chromium by tests/test_browser_*.py). Keyed on the cell id.
 4. ``WIDE_EQUATIONS``: display equations wider than the slide at the presenting size, broken in two
    (Markdown source only; keyed on the cell id and the exact text, so it applies once and never guesses).
 5. The notebook-level ``rise`` metadata (RISE's frame size) goes: the series no longer uses RISE
