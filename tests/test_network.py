@@ -277,6 +277,9 @@ def test_network_size_runs_the_same_functions_on_a_hand_sized_network():
     assert np.allclose(dW2, [[-2 * q, 0], [2 * q, 0]]) and np.allclose(db2.ravel(), [-q, q])
     assert np.allclose(dW1, [[q, q / 2, 0], [0, 0, 0]]) and np.allclose(db1.ravel(), [q, 0])
     assert cross_entropy_loss(A2, Y) == pytest.approx(np.log(1 + np.exp(2)))
+    W2 = params[2]
+    assert np.allclose((W2.T @ (A2 - Y)).ravel(), [q, -2 * q])  # the notebook's W2^T dZ2, by hand
+    assert np.allclose((W2 @ (A2 - Y) * (Z1 > 0)).ravel(), [q / 2, 0])  # its mistake 3: db1 = 0.4404, not 0.8808
 
 
 def test_network_size_gradients_match_finite_differences():
