@@ -34,6 +34,7 @@ from helpers.student_edition import NOTEBOOKS, is_check_cell, student_notebook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import nbgrader_metadata  # noqa: E402
+from test_student_edition import text_of  # noqa: E402  (what a code cell printed)
 
 BOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
 ASSIGNMENT = "series"
@@ -118,12 +119,6 @@ def course(tmp_path_factory):
 
 def autograded(course_dir, student, source):
     return nbformat.read(course_dir / "autograded" / student / ASSIGNMENT / source.name, as_version=4)
-
-
-def text_of(cell):
-    """Everything a code cell printed (streams and results), as one string."""
-    return "".join(out.get("text", "") if out.output_type == "stream" else out.get("data", {}).get("text/plain", "")
-                   for out in cell.get("outputs", []))
 
 
 def scores(course):
