@@ -152,6 +152,17 @@ PICTURE_NAMES = """() => [...document.querySelectorAll('img')].map(img => ({
         ? 'slide ' + JSON.stringify(Reveal.getIndices(img.closest('section'))) : 'page' }))"""
 
 
+def undescribed(page, name):
+    """Issue 21: the pictures of an open deck or page with no text alternative that says something (empty,
+    nbconvert's placeholder or Matplotlib's repr); figures: helpers.figures.describe, explorers: _show."""
+    problems = []
+    for k, img in enumerate(page.evaluate(PICTURE_NAMES)):
+        if img["name"] in PLACEHOLDERS or img["name"].startswith("<Figure size"):
+            kind = "explorer picture" if img["widget"] else "figure"
+            problems.append(f"{name}: {kind} {k} ({img['where']}): {img['name']!r}")
+    return problems
+
+
 def _open(browser, path, deck, widgets):
     page = new_page(browser, allowed=("file://", "data:", "blob:"))
     page.goto(path.as_uri())
@@ -164,26 +175,54 @@ def _open(browser, path, deck, widgets):
 
 @pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
 def test_deck_axe(notebook, decks, browser):
-    """axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every slide and subslide, all fragments shown."""
+    """axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every slide and subslide, all fragments shown; every picture
+    with a description that says something (issue 21)."""
     _, out = decks
     page = _open(browser, out / f"{notebook.stem}.slides.html", True, "widgets" in nbformat.read(notebook, 4).metadata)
     try:
         violations = AUDIT.audit_deck(page)
         assert not violations, "\n".join(AUDIT.report(f"{notebook.stem} deck", violations))
+        problems = undescribed(page, f"{notebook.stem}.slides.html")
+        assert not problems, f"{len(problems)} picture(s) without a description:\n" + "\n".join(problems)
         assert not page.blocked and not page.errors, (page.blocked, page.errors)
+    finally:
+        page.close()
+
+
+PLANT = """() => { const slides = Reveal.getSlides(), last = slides[slides.length - 1], second = slides[1];
+    last.insertAdjacentHTML('beforeend', '<p style="color: #bbbbbb; background: #ffffff">too faint to read</p>');
+    second.insertAdjacentHTML('beforeend',
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="40" height="40">');
+    const at = s => { const i = Reveal.getIndices(s); return `slide ${i.h}.${i.v || 0}`; };
+    return [at(second), at(last)]; }"""
+
+
+def test_the_deck_audit_reports_what_is_planted_on_any_slide(decks, browser):
+    """The audit can fail: a picture without a text alternative on the second slide and too faint a paragraph on
+    the last, planted in the smallest deck, are each reported on their own slide (each slide is audited alone)."""
+    _, out = decks
+    smallest = min(LESSONS, key=lambda path: len(nbformat.read(path, 4).cells))
+    page = _open(browser, out / f"{smallest.stem}.slides.html", True, "widgets" in nbformat.read(smallest, 4).metadata)
+    try:
+        second, last = page.evaluate(PLANT)
+        found = {(v["rule"], v["where"]) for v in AUDIT.audit_deck(page)}
+        assert found == {("image-alt", second), ("color-contrast", last)}, found
+        assert page.evaluate("Reveal.getIndices().h") == 0, "the audit leaves the deck at its first slide"
     finally:
         page.close()
 
 
 @pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
 def test_page_axe(notebook, decks, browser):
-    """The lesson page: axe-core finds nothing; maths typeset locally, each formula with assistive MathML;
-    no In/Out prompts; the saved widgets drawn; nothing asked of the network."""
+    """The lesson page: axe-core finds nothing; every picture described (issue 21); maths typeset locally, each
+    formula with assistive MathML; no In/Out prompts; the saved widgets drawn; nothing asked of the network."""
     _, out = decks
     page = _open(browser, out / f"{notebook.stem}.html", False, None)
     try:
         violations = AUDIT.audit_page(page)
         assert not violations, "\n".join(AUDIT.report(f"{notebook.stem} page", violations))
+        problems = undescribed(page, f"{notebook.stem}.html")
+        assert not problems, f"{len(problems)} picture(s) without a description:\n" + "\n".join(problems)
         page_facts = page.evaluate("""() => ({math: document.querySelectorAll('.MathJax').length,
             assistive: document.querySelectorAll('.MathJax + .MJX_Assistive_MathML, .MathJax .MJX_Assistive_MathML,'
                                                  + ' .MathJax_Display .MJX_Assistive_MathML').length,
@@ -201,23 +240,3 @@ def test_page_axe(notebook, decks, browser):
         assert not page.blocked and not page.errors, (page.blocked, page.errors)
     finally:
         page.close()
-
-
-# Issue 21: every figure and explorer picture in the decks and pages carries its description (helpers.figures).
-@pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
-def test_published_figures_are_described(notebook, decks, browser):
-    """Every picture in the deck and the page has a text alternative that says something: not empty, not
-    nbconvert's placeholder, not Matplotlib's repr (figures: helpers.figures.describe; explorers: _show)."""
-    _, out = decks
-    widgets = "widgets" in nbformat.read(notebook, 4).metadata
-    problems = []
-    for path, deck in ((out / f"{notebook.stem}.slides.html", True), (out / f"{notebook.stem}.html", False)):
-        page = _open(browser, path, deck, widgets)
-        try:
-            for k, img in enumerate(page.evaluate(PICTURE_NAMES)):
-                if img["name"] in PLACEHOLDERS or img["name"].startswith("<Figure size"):
-                    kind = "explorer picture" if img["widget"] else "figure"
-                    problems.append(f"{path.name}: {kind} {k} ({img['where']}): {img['name']!r}")
-        finally:
-            page.close()
-    assert not problems, f"{len(problems)} picture(s) without a description:\n" + "\n".join(problems)

@@ -20,6 +20,7 @@ Set SLIDE_SCREENSHOTS to a folder to keep a screenshot of every step (to look at
 """
 
 import json
+import os
 import time
 import urllib.request
 
@@ -213,6 +214,10 @@ ON_SCREEN = """() => {
 }""".replace("@MIME@", WIDGET_MIME).replace("@WIDGET_TEXT@", WIDGET_TEXT)
 
 
+#: Two animation frames: the step's scroll and layout are done (the slideshow moves with no animation).
+SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def slide_problems(cells):
     """What is wrong with the cells on screen at one step of the slideshow (a list of strings)."""
     problems = []
@@ -244,8 +249,11 @@ def test_live_slideshow(ran, request):
     for _ in range(len(nb.cells) + 1):
         index = page.evaluate(active)
         visited.append(index)
-        page.wait_for_timeout(150)  # let the step's layout settle
+        page.evaluate(SETTLED)  # let the step's layout settle
         cells = page.evaluate(ON_SCREEN)
+        if os.environ.get("LIVE_COMPARE"):
+            page.wait_for_timeout(150)
+            assert page.evaluate(ON_SCREEN) == cells, f"step {len(visited)} moved after its frames"
         screenshot(page, f"live_{name}_{len(visited):03d}")
         shown |= {c["index"] for c in cells}
         problems += [f"step {len(visited)}: {p}" for p in slide_problems(cells)]
