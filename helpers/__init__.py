@@ -98,7 +98,7 @@ from .plots import (
 )
 from .progress import Progress
 from .source import print_source, source_lines
-from .stats import McNemar, accuracy_se, difference_se, mcnemar, recall_precision, with_se
+from .stats import McNemar, accuracy_se, difference_se, format_p, mcnemar, recall_precision, with_se
 from .training import (
     BETTER,
     TrainingDiverged,

@@ -13,7 +13,8 @@ independent accuracies has the standard error sqrt(SE_1^2 + SE_2^2): about 1.6 p
 near 85 %.
 
 Two models scored on the *same* images are not independent: most images are right (or wrong) for both. Only the
-images they disagree on say which model is better (McNemar's exact test, ``mcnemar``).
+images they disagree on say which model is better (McNemar's exact test, ``mcnemar``). Its p-value is printed by
+``format_p``, one way across the series. k tests at once (Bonferroni): each p must be below 0.05 / k.
 """
 
 import math
@@ -96,6 +97,26 @@ def mcnemar(right_1, right_2):
     n = only_1 + only_2
     tail = sum(math.comb(n, k) for k in range(min(only_1, only_2) + 1))  # exact integers, no rounding
     return McNemar(only_1, only_2, min(1.0, 2 * tail / 2**n))
+
+
+def format_p(p):
+    """A p-value as the series prints it: ``'p = 0.015'``, two significant digits; ``'p < 0.0001'`` below 1e-4.
+
+    Taught in ``05_training.ipynb``; every printed p-value of the series goes through it. Two digits, because a
+    p-value is a rough measure (a few images more or fewer move it), and nothing below 1e-4, where more digits
+    say nothing more and would change with every image a machine's rounding moves. Judge a p against its bar
+    (0.05, or 0.05 / k for k tests) by its value, not by the rounded string: 0.0496 prints as 'p = 0.050'.
+
+    ``format_p(0.000402)`` is ``'p = 0.00040'``, ``format_p(1.0)`` is ``'p = 1.0'``, ``format_p(4e-157)`` is
+    ``'p < 0.0001'``. A p-value must be a number between 0 and 1; anything else is a ValueError.
+    """
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise ValueError(f"p must be a number between 0 and 1 (a p-value, e.g. mcnemar(...).p_value); got {p!r}.")
+    if not 0 <= p <= 1:  # also refuses NaN
+        raise ValueError(f"p must be a number between 0 and 1; got {p!r}.")
+    if p < 1e-4:
+        return "p < 0.0001"
+    return f"p = {float(p):#.2g}"
 
 
 def recall_precision(C):

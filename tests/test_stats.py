@@ -1,11 +1,11 @@
-"""The standard error of an accuracy, against its definition and a simulation."""
+"""The standard error of an accuracy, against its definition and a simulation; McNemar's test; the p-value format."""
 
 import math
 
 import numpy as np
 import pytest
 
-from helpers import McNemar, accuracy_se, difference_se, mcnemar, with_se
+from helpers import McNemar, accuracy_se, difference_se, format_p, mcnemar, with_se
 
 
 def test_accuracy_se_matches_the_binomial_formula():
@@ -85,6 +85,38 @@ def test_mcnemar_is_symmetric_and_ignores_agreements():
 def test_mcnemar_refuses_bad_input(right_1, right_2, message):
     with pytest.raises(ValueError, match=message):
         mcnemar(right_1, right_2)
+
+
+@pytest.mark.parametrize("p, text", [
+    (0.000402, "p = 0.00040"),      # 05/07: 400 against 500 iterations on dev, 18 against 2
+    (0.0153, "p = 0.015"),          # 05: early stopping on the dev loss
+    (0.06, "p = 0.060"),            # two digits even when the second is 0
+    (0.1, "p = 0.10"),
+    (0.25, "p = 0.25"),             # 3 of 3 seeds ahead, two-sided
+    (0.5, "p = 0.50"),
+    (0.99999, "p = 1.0"),
+    (1.0, "p = 1.0"), (1, "p = 1.0"),
+    (1e-4, "p = 0.00010"),          # the boundary itself still gets digits
+    (0.000099999, "p < 0.0001"),    # just below it does not
+    (4e-157, "p < 0.0001"),         # 07's better against seed network
+    (0.0, "p < 0.0001"),
+    (np.float64(0.0024), "p = 0.0024"), (np.float32(0.5), "p = 0.50"),
+])
+def test_format_p_exact_strings(p, text):
+    assert format_p(p) == text
+
+
+def test_format_p_of_mcnemar_results():
+    assert format_p(mcnemar(*flags(18, 2)).p_value) == "p = 0.00040"
+    assert format_p(mcnemar(*flags(3, 3)).p_value) == "p = 1.0"
+    assert format_p(mcnemar(*flags(1032, 159)).p_value) == "p < 0.0001"
+
+
+@pytest.mark.parametrize("p", [-0.01, 1.01, 2, float("nan"), float("inf"), "0.05", None, True, [0.05],
+                               np.array([0.05])])
+def test_format_p_refuses_what_is_not_a_p_value(p):
+    with pytest.raises(ValueError, match="p must be a number between 0 and 1"):
+        format_p(p)
 
 
 def test_recall_precision_by_hand():
