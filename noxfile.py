@@ -7,7 +7,7 @@
     .venv/bin/nox -s newest -- tests/test_network.py   # anything after -- replaces pytest's default arguments
 
 The README's test command (on .venv, newest versions, this machine's CPU) runs everything once, the real-browser
-tests and the run of the student edition (nbgrader's round trip, marked `edition_run`) among it. The matrix sessions
+tests and nbgrader's round trip of the student edition (marked `edition_run`) among it. The matrix sessions
 leave those two out: the same Chromium and the same notebooks whatever the versions (`nox -s lowest -- -n auto
 --dist loadfile` runs everything there). Each matrix session runs on a simulated CPU, so one run of the notebooks
 checks a version set and a CPU: `lowest` with the kernels of an AVX2 laptop, `newest` with those of an older AVX
@@ -110,7 +110,7 @@ def install(session, *args):
         session.run(binary, "pip", "install", "--python", os.path.join(session.bin, "python"), *args, external=True)
 
 
-# What the matrix leaves to the README's test command: the real-browser tests and the run of the student edition.
+# What the matrix leaves to the README's test command: the real-browser tests and nbgrader's round trip.
 MATRIX_ARGS = [*PARALLEL, "--ignore-glob=tests/test_browser*.py", "-m", "not edition_run"]
 
 

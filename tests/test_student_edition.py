@@ -2,10 +2,11 @@
 
 The stored notebooks are the instructor edition: strict nbval already runs them and compares every check's
 pass line. Here: the exercises are complete (task, solution region, collapsed hint, check), the student
-edition follows its four rules and holds no line of any solution. Running it is tests/test_nbgrader.py's
-round trip (nbgrader's student version is the student edition, cell for cell): run top to bottom, its only
-errors are its check cells' CheckFailed, each saying "not written yet"; with the solutions pasted back every
-check passes. Notebooks and their exercises are found, not listed: the series is whatever notebooks/ holds.
+edition follows its four rules and holds no line of any solution, and no cell after an exercise reads what the
+exercise defines (a blank exercise stops only its check). Grading it is tests/test_nbgrader.py's round trip
+(nbgrader's student version is the student edition, cell for cell): blank, its only errors are its check cells'
+CheckFailed, each saying "not written yet"; with the solutions pasted back every check passes. Notebooks and
+their exercises are found, not listed: the series is whatever notebooks/ holds.
 """
 
 import subprocess
@@ -242,3 +243,56 @@ def test_no_solution_line_before_its_exercise_nor_in_its_hint(book):
                 _code_part(line) for line in source.splitlines())
             leaked = sorted(line for line in lines if line in text)
             assert not leaked, f"{book.name}: cell {j} shows {leaked}, a line of the solution in cell {i}"
+
+
+def _names(source):
+    """(names a cell binds at its top level, names it reads anywhere) of a code cell's Python."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    bound = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        else:
+            bound |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    read_ = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return bound, read_
+
+
+def stopped_by_a_blank_exercise(nb, name="notebook"):
+    """The cells of the student edition of ``nb`` that read what an exercise defines (the function it asks for,
+    any name it sets that no other cell sets), other than exercises and their checks: a problem each."""
+    cells = [c for c in student_notebook(nb, name).cells if c.cell_type == "code"]
+    solution_sources = [c.source for c in nb.cells if has_solution(c)]
+    stubs = [strip_solutions(source)[0] for source in solution_sources]  # as the student edition has them
+    solved = [c.source in stubs for c in cells]
+    others = set().union(*(_names(c.source)[0] for c, s in zip(cells, solved) if not s))
+    problems = []
+    for source, stub in zip(solution_sources, stubs):
+        defined = _names(source)[0] - others
+        start = next(i for i, c in enumerate(cells) if c.source == stub)
+        for i in range(start + 1, len(cells)):
+            used = set() if solved[i] or is_check_cell(cells[i]) else _names(cells[i].source)[1] & defined
+            if used:
+                problems.append(f"code cell {i} reads {sorted(used)}, defined by the exercise in code cell {start}")
+    return problems
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=[b.stem for b in BOOKS])
+def test_a_blank_exercise_stops_only_its_check(book):
+    """A student who leaves an exercise blank can run every later cell (nbgrader's autograde of the blank
+    submission runs the exercises and their checks; this covers the rest of the student edition)."""
+    problems = stopped_by_a_blank_exercise(read(book), book.name)
+    assert not problems, f"{book.name}: a blank exercise would stop these cells:\n" + "\n".join(problems)
+
+
+def test_a_cell_that_needs_an_exercise_is_found():
+    nb = small_notebook()
+    assert stopped_by_a_blank_exercise(nb) == []  # "solved = 1" reads nothing; the worked solutions are dropped
+    nb.cells[-1].source = "after = my_f() + x"
+    assert stopped_by_a_blank_exercise(nb) == ["code cell 3 reads ['my_f'], defined by the exercise in code cell 1"]
