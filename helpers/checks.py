@@ -908,11 +908,27 @@ def _update_case(alpha):
         if problem:
             return [*findings, problem]
         for name, new, P, dP in zip(NAMES, out, params, grads):
-            problem = _step_size_problem(name, new, P, dP, alpha)
+            problem = _other_gradient(name, new, P, alpha, params, grads) or _step_size_problem(name, new, P, dP, alpha)
             if problem:
                 findings.append((name, problem))
         return findings
     return case
+
+
+def _other_gradient(name, out, P, alpha, params, grads):
+    """A finding if ``out`` is P - alpha times another parameter's gradient (dW2 and db2 swapped, say)."""
+    for other, dQ in zip(NAMES, grads):
+        if other == name:
+            continue
+        with np.errstate(all="ignore"):
+            try:
+                stepped = P - alpha * dQ
+            except ValueError:  # shapes that do not broadcast: not this mistake
+                continue
+        if isinstance(out, np.ndarray) and out.shape == stepped.shape and _close(out, stepped):
+            return (f"steps by d{other}, the gradient of {other}: each parameter steps by its own gradient, "
+                    f"{name} := {name} - alpha * d{name}")
+    return None
 
 
 def check_update_params(update_params_function):
@@ -920,8 +936,9 @@ def check_update_params(update_params_function):
 
     Used in ``05_training.ipynb``. Two values of alpha (0.1, then 0.5: a hard-coded alpha shows).
     Diagnoses: the wrong sign (a step uphill), alpha ignored or hard-coded, a parameter left unchanged,
-    a bias that becomes 10 × 10, the inputs changed in place (``W1 -= alpha * dW1``), the right arrays in
-    the wrong order, a wrong number of returned values. Returns None when all tests pass, else raises CheckFailed.
+    a parameter stepped by another one's gradient (dW2 and db2 swapped), a bias that becomes 10 × 10, the inputs
+    changed in place (``W1 -= alpha * dW1``), the right arrays in the wrong order, a wrong number of returned
+    values. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(update_params_function, [_update_case(0.1), _update_case(0.5)],
                 "every parameter steps by minus alpha times its gradient")

@@ -124,10 +124,12 @@ def backward(mistake):
     return backward_prop_with_a_mistake
 
 
-def update(sign=-1.0, fixed_alpha=None, keep_b1=False, flat_db=False):
+def update(sign=-1.0, fixed_alpha=None, keep_b1=False, flat_db=False, swap_2=False):
     def update_params_with_a_mistake(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha):
         a = sign * (alpha if fixed_alpha is None else fixed_alpha)
         new_b1 = b1 if keep_b1 else b1 + a * (db1.ravel() if flat_db else db1)
+        if swap_2:  # dW2 and db2 swapped
+            dW2, db2 = db2, dW2
         return W1 + a * dW1, new_b1, W2 + a * dW2, b2 + a * db2
     return update_params_with_a_mistake
 
@@ -287,6 +289,8 @@ MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_update_params, update(fixed_alpha=0.1), ["alpha = 0.1, not with the alpha passed in (0.5)"]),
     (check_update_params, update(keep_b1=True), ["b1: is returned unchanged"]),
     (check_update_params, update(flat_db=True), ["b1: has become 10 × 10"]),
+    (check_update_params, update(swap_2=True), ["W2: steps by db2, the gradient of b2", "b2: steps by dW2",
+                                                "b2 := b2 - alpha * db2"]),
     (check_momentum_step, momentum("gradient added"), ["adds the gradient (0.9 V + 0.1 dP)", "0.9 V - 0.1 dP"]),
     (check_momentum_step, momentum("V not decayed"), ["keeps the whole old velocity"]),
     (check_momentum_step, momentum("P - V"), ["steps against the velocity", "P := P + V"]),
