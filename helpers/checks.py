@@ -908,24 +908,21 @@ def _update_case(alpha):
         if problem:
             return [*findings, problem]
         for name, new, P, dP in zip(NAMES, out, params, grads):
-            problem = _other_gradient(name, new, P, alpha, params, grads) or _step_size_problem(name, new, P, dP, alpha)
+            problem = _other_gradient(name, new, P, alpha, grads) or _step_size_problem(name, new, P, dP, alpha)
             if problem:
                 findings.append((name, problem))
         return findings
     return case
 
 
-def _other_gradient(name, out, P, alpha, params, grads):
+def _other_gradient(name, out, P, alpha, grads):
     """A finding if ``out`` is P - alpha times another parameter's gradient (dW2 and db2 swapped, say)."""
     for other, dQ in zip(NAMES, grads):
-        if other == name:
+        try:
+            stepped = P - alpha * dQ
+        except ValueError:  # shapes that do not broadcast: not this mistake
             continue
-        with np.errstate(all="ignore"):
-            try:
-                stepped = P - alpha * dQ
-            except ValueError:  # shapes that do not broadcast: not this mistake
-                continue
-        if isinstance(out, np.ndarray) and out.shape == stepped.shape and _close(out, stepped):
+        if other != name and isinstance(out, np.ndarray) and out.shape == stepped.shape and _close(out, stepped):
             return (f"steps by d{other}, the gradient of {other}: each parameter steps by its own gradient, "
                     f"{name} := {name} - alpha * d{name}")
     return None

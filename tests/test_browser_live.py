@@ -20,7 +20,6 @@ Set SLIDE_SCREENSHOTS to a folder to keep a screenshot of every step (to look at
 """
 
 import json
-import os
 import time
 import urllib.request
 
@@ -251,9 +250,6 @@ def test_live_slideshow(ran, request):
         visited.append(index)
         page.evaluate(SETTLED)  # let the step's layout settle
         cells = page.evaluate(ON_SCREEN)
-        if os.environ.get("LIVE_COMPARE"):
-            page.wait_for_timeout(150)
-            assert page.evaluate(ON_SCREEN) == cells, f"step {len(visited)} moved after its frames"
         screenshot(page, f"live_{name}_{len(visited):03d}")
         shown |= {c["index"] for c in cells}
         problems += [f"step {len(visited)}: {p}" for p in slide_problems(cells)]

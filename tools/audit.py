@@ -86,11 +86,11 @@ def audit_page(page):
 
 def audit_deck(page):
     """The violations of every slide of an open reveal.js deck, all fragments shown, as ``audit_page``'s,
-    ``where`` naming the slide (``slide h.v``, or ``deck`` for what the whole document shows).
+    ``where`` naming the slide (``slide h.v``).
 
-    First the whole document on the first slide, every rule (the rules about the whole document among them);
-    then each slide alone (the other slides taken out of the page while it is audited), the rules about
-    elements."""
+    The first slide with the whole document around it, every rule (the rules about the whole document among
+    them); then each other slide alone (the other slides taken out of the page while it is audited), the rules
+    about elements."""
     inject(page)
     page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none', fragments: false})")
     found = []
@@ -99,9 +99,8 @@ def audit_deck(page):
         page.evaluate(f"Reveal.slide({h}, {v})")
         page.wait_for_function("window.MathJax === undefined || (MathJax.Hub.queue.pending === 0 "
                                "&& MathJax.Hub.queue.running === 0)", timeout=30_000)
-        if k == 0:
-            found += [{**x, "where": "deck"} for x in page.evaluate(RUN, ["document", WCAG_TAGS, True])]
-        found += [{**x, "where": f"slide {h}.{v}"} for x in page.evaluate(RUN, ["slide", WCAG_TAGS, False])]
+        context = ["document", WCAG_TAGS, True] if k == 0 else ["slide", WCAG_TAGS, False]
+        found += [{**x, "where": f"slide {h}.{v}"} for x in page.evaluate(RUN, context)]
     page.evaluate("Reveal.configure({fragments: true}); Reveal.slide(0, 0)")
     return found
 
