@@ -119,7 +119,7 @@ def run_tests(session, default_args, env=None, python="python"):
                 "print('Python', sys.version.split()[0], '| numpy', numpy.__version__, '| matplotlib', "
                 "matplotlib.__version__, '| ipywidgets', ipywidgets.__version__, '| nbval', nbval.__version__, "
                 "'| pytest', pytest.__version__)", env=env, external=True)
-    # 07_evaluation rewrites the README pictures in images/; other library versions draw other bytes, so the
+    # 08_evaluation rewrites the README pictures in images/; other library versions draw other bytes, so the
     # matrix puts back the pictures the stored notebooks made (the main test run checks those).
     pictures = {path: path.read_bytes() for path in ROOT.glob("images/*.png")}
     try:

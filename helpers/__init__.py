@@ -22,12 +22,14 @@ from .checks import (
     check_backward_prop,
     check_confusion_matrix,
     check_forward_prop,
+    check_l2_gradients,
     check_lr_range_test,
     check_momentum_step,
     check_nesterov_step,
     check_one_hot,
     check_recall_precision,
     check_softmax,
+    check_stopping_point,
     check_update_params,
 )
 from .data import (
@@ -114,6 +116,7 @@ from .training import (
     plain_gradient_descent,
     quadratic_descent,
     quadratic_descent_2d,
+    stopping_point,
     top_curvature,
     train_better_network,
     train_seed_network,

@@ -4,9 +4,9 @@ Taught with the "Your turn" exercises: ``check_one_hot`` (``01_data.ipynb``), ``
 ``check_forward_prop`` and ``check_leaky_relu`` (``02_forward.ipynb``), ``check_squared_error_gradient``
 (``03_backward_loss.ipynb``), ``check_backward_prop`` and ``check_leaky_relu_derivative``
 (``04_backward_gradients.ipynb``), ``check_update_params`` and ``check_lr_range_test`` (``05_training.ipynb``),
-``check_momentum_step`` and ``check_nesterov_step`` (``06_training_further.ipynb``), ``check_confusion_matrix``
-and ``check_recall_precision``
-(``07_evaluation.ipynb``).
+``check_l2_gradients`` and ``check_stopping_point`` (``06_training_overfitting.ipynb``), ``check_momentum_step``
+and ``check_nesterov_step`` (``07_training_further.ipynb``), ``check_confusion_matrix`` and
+``check_recall_precision`` (``08_evaluation.ipynb``).
 
 Each ``check_<name>(function)`` calls the student's ``function`` on fixed small inputs, compares what it
 returns with the helpers' reference implementation (and, for the gradients, with central finite
@@ -42,7 +42,7 @@ import numpy as np
 from .data import N_CLASSES, N_PIXELS, one_hot
 from .network import N_HIDDEN, cross_entropy_loss, forward_prop, init_params, relu, relu_derivative, softmax
 from .plots import confusion_matrix
-from .training import momentum_step
+from .training import l2_gradients, momentum_step, stopping_point
 
 PASS, FAIL, TODO = "✓", "✗", "…"
 RTOL = 1e-6  # relative error allowed against the reference (float64 inputs everywhere)
@@ -189,7 +189,7 @@ def _named_error(err):
 
     Matched on what raised it (never a hint for a cause it does not show): Python's ``if``/``max``/``and`` on
     an array (one truth value asked of many; ``and``/``or`` between comparisons, a mask as in
-    ``07_evaluation``'s confusion matrix, gets ``&``), or ``np.max`` used as ``np.maximum``.
+    ``08_evaluation``'s confusion matrix, gets ``&``), or ``np.max`` used as ``np.maximum``.
     """
     line = _student_line(err)
     if isinstance(err, ValueError) and "truth value of an array" in str(err):
@@ -291,7 +291,8 @@ def _changed(originals, passed, names):
             if not np.array_equal(original, now, equal_nan=True):
                 changed.append(name)
         elif isinstance(original, (tuple, list)):
-            items = [NAMES[i] if len(original) == len(NAMES) else str(i)
+            names = GRAD_NAMES if name == "grads" else NAMES
+            items = [names[i] if len(original) == len(names) else str(i)
                      for i, (a, b) in enumerate(zip(original, now))
                      if isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True)]
             if items:
@@ -856,7 +857,7 @@ def check_backward_prop(backward_prop_function):
                 f"dW1, db1, dW2, db2 agree with central differences (relative error below {RTOL:.0e})")
 
 
-# ---------------------------------------------------------------- 04: update_params and momentum
+# ---------------------------------------------------------------- 05-07: update_params, the L2 gradients, momentum
 
 def _step_size_problem(name, out, P, dP, alpha):
     """A finding if out is not P - alpha dP; names the step it takes when it is P - c dP."""
@@ -941,6 +942,90 @@ def check_update_params(update_params_function):
                 "every parameter steps by minus alpha times its gradient")
 
 
+def _l2_problem(name, out, dP, P, weight_decay):
+    """A finding if ``out`` is not dP + weight_decay P (a weight's gradient); names the term it adds instead."""
+    spec = "dW := dW + weight_decay * W"
+    problem = _not_an_array(out, f"d{name}", dP.shape)
+    if problem:
+        return problem
+    if out.shape != dP.shape:
+        return f"has shape {out.shape}, expected {dP.shape}: the penalty's gradient has the weight's shape"
+    (a, c), exact = _fit(out, dP, P)
+    if not exact:
+        return f"is not the loss's gradient plus weight_decay times the weight: {spec}"
+    if abs(a - 1) > 1e-6:
+        if abs(a) < 1e-9:
+            return f"drops the loss's own gradient, keeping only the penalty's: {spec}"
+        return f"scales the loss's own gradient by {a:.2g}: {spec}"
+    if abs(c - weight_decay) < 1e-6 * weight_decay:
+        return None
+    if abs(c) < 1e-9:
+        return f"is returned unchanged: the weights are in the penalty, so {spec}"
+    if abs(c + weight_decay) < 1e-6 * weight_decay:
+        return f"subtracts weight_decay times the weight: the derivative of lambda/2 w^2 is +lambda w, so {spec}"
+    if abs(c - weight_decay / 2) < 1e-6 * weight_decay:
+        return ("adds weight_decay/2 times the weight: the derivative of lambda/2 w^2 is lambda w (the 2 of w^2 "
+                f"cancels the 1/2), so {spec}")
+    if abs(c - 2 * weight_decay) < 1e-6 * weight_decay:
+        return (f"adds 2 weight_decay times the weight: the derivative of lambda/2 w^2 is lambda w, not 2 lambda w, "
+                f"so {spec}")
+    return f"adds {c:.2g} times the weight, not the weight_decay passed in ({weight_decay:g}): {spec}"
+
+
+def _bias_problem(name, out, db, b):
+    """A finding if ``out`` is not the bias gradient ``db`` unchanged."""
+    problem = _not_an_array(out, f"d{name}", db.shape)
+    if problem:
+        return problem
+    if out.shape != db.shape:
+        return f"has shape {out.shape}, expected {db.shape}: return the bias's gradient as it came in"
+    if _close(out, db):
+        return None
+    (_, c), exact = _fit(out, db, b)
+    if exact and abs(c) > 1e-9:
+        return "adds a penalty on the bias: only the weights are penalised, so db comes back unchanged"
+    return "is changed: only the weights are penalised, so db comes back unchanged"
+
+
+def _l2_case(weight_decay):
+    def case(f):
+        params, grads, _ = _update_inputs()
+        out, changed = _call_watching(f, (grads, params, weight_decay), ("grads", "params", "weight_decay"),
+                                      on=f" with weight_decay = {weight_decay}")
+        problem = _tuple_of(out, 4, "dW1, db1, dW2, db2")
+        if problem:
+            return [problem]
+        findings = []
+        if changed:
+            findings.append(_in_place_finding(changed, "dW1 += weight_decay * W1",
+                                              "dW1 = dW1 + weight_decay * W1"))
+        refs = l2_gradients(grads, params, weight_decay)
+        problem = _wrong_order(out, refs, GRAD_NAMES)
+        if problem:
+            return [*findings, problem]
+        for name, new, dP, P in zip(NAMES, out, grads, params):
+            label = f"d{name}"
+            problem = (_l2_problem(name, new, dP, P, weight_decay) if name.startswith("W")
+                       else _bias_problem(name, new, dP, P))
+            if problem:
+                findings.append((label, problem))
+        return findings
+    return case
+
+
+def check_l2_gradients(l2_gradients_function):
+    """Check a student's ``l2_gradients(grads, params, weight_decay)`` -> dW1, db1, dW2, db2.
+
+    Used in ``06_training_overfitting.ipynb``. Two values of weight_decay (0.1, then 0.3: a hard-coded one shows).
+    Diagnoses: a penalty on the biases, the derivative's factor off by 2 (weight_decay/2 or 2 weight_decay), the
+    wrong sign, a weight's gradient left unchanged or replaced by the penalty's alone, a weight_decay other than
+    the one passed in, the gradients changed in place (``dW1 += ...``), the right arrays in the wrong order, a
+    wrong number of returned values. Returns None when all tests pass, else raises CheckFailed.
+    """
+    return _run(l2_gradients_function, [_l2_case(0.1), _l2_case(0.3)],
+                "each weight's gradient gains weight_decay times the weight, the biases' stay as they were")
+
+
 def _momentum_case(alpha, momentum, zero_velocity=False):
     def case(f):
         params, grads, velocity = _update_inputs()
@@ -963,6 +1048,8 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
         ref_params, ref_velocity = momentum_step(params, velocity, grads, alpha, momentum)
         if _pytorch_style(out, params, velocity, grads, alpha, momentum):
             return [_PYTORCH]
+        if _average_style(out, params, velocity, grads, alpha, momentum):
+            return [_AVERAGE]
         findings = []
         for name, V_new, V, dP, ref in zip(NAMES, new_velocity, velocity, grads, ref_velocity):
             label = f"V of {name}"
@@ -995,6 +1082,19 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
 _PYTORCH = ("uses PyTorch's convention, V := momentum V + dP, then P := P - alpha V (V sums gradients, alpha "
             "scales the step): the same steps while alpha stays fixed, but here the velocity is the step itself, "
             "V := momentum V - alpha dP (minus alpha), then P := P + V (plus)")
+
+
+_AVERAGE = ("uses the moving-average convention, V := momentum V + (1 - momentum) dP, then P := P - alpha V (V "
+            "averages gradients): here the velocity is the step itself, V := momentum V - alpha dP, then P := P + V")
+
+
+def _average_style(out, params, velocity, grads, alpha, momentum):
+    """Whether the student's (params, velocity) is V := mu V + (1 - mu) dP, P := P - alpha V, for every parameter."""
+    try:
+        return all(_close(V_new, momentum * V + (1 - momentum) * dP) and _close(P_new, P - alpha * V_new)
+                   for P_new, V_new, P, V, dP in zip(*out, params, velocity, grads, strict=True))
+    except (TypeError, ValueError):
+        return False
 
 
 def _pytorch_style(out, params, velocity, grads, alpha, momentum):
@@ -1043,11 +1143,12 @@ def _velocity_problem(V_new, V, dP, P, alpha, momentum, zero_velocity):
 def check_momentum_step(momentum_step_function):
     """Check a student's ``momentum_step(params, velocity, grads, alpha, momentum)`` -> (params, velocity).
 
-    Used in ``06_training_further.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
+    Used in ``07_training_further.ipynb``; ``params``, ``velocity`` and ``grads`` are 4-tuples (W1, b1, W2, b2).
     The spec: V := momentum V - alpha dP, then P := P + V (with the new V). Diagnoses: the gradient added
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
     with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), a
-    velocity built from the parameters, PyTorch's convention (V := momentum V + dP, P := P - alpha V);
+    velocity built from the parameters, PyTorch's convention (V := momentum V + dP, P := P - alpha V), the
+    moving-average one (V := momentum V + (1 - momentum) dP, P := P - alpha V);
     messages write the combination computed with its signs; with momentum 0 it must be ``update_params``.
     Returns None when all tests pass, else raises CheckFailed.
     """
@@ -1056,7 +1157,7 @@ def check_momentum_step(momentum_step_function):
                 "V := momentum V - alpha dP, then P := P + V; with momentum 0 it is update_params")
 
 
-# ---------------------------------------------------------------- 05: the confusion matrix
+# ---------------------------------------------------------------- 08: the confusion matrix
 
 def _confusion_case(y, A2):
     def case(f):
@@ -1111,7 +1212,7 @@ def _confusion_inputs():
 def check_confusion_matrix(confusion_matrix_function):
     """Check a student's ``confusion_matrix(y, A2)`` -> C (10, 10) ints, from the labels y (m,) and A2 (10, m).
 
-    Used in ``07_evaluation.ipynb``: the prediction is ŷ_i = argmax_k A2[k, i] and C[k, k'] counts the
+    Used in ``08_evaluation.ipynb``: the prediction is ŷ_i = argmax_k A2[k, i] and C[k, k'] counts the
     images with label k predicted as k'. Diagnoses: argmax along the wrong axis (silent when m = 10),
     C transposed, repeated pairs counted once (``C[y, p] += 1``), counts that do not add up to m, a
     float C, a C sized by the largest digit + 1 (a case with no 9 among labels and predictions), a wrong
@@ -1550,7 +1651,7 @@ def check_leaky_relu_derivative(leaky_relu_derivative_function):
                 "1 for z > 0, leak for z < 0, and a leaky-ReLU network passes the gradient check")
 
 
-# ---------------------------------------------------------------- 07: recall and precision from C
+# ---------------------------------------------------------------- 08: recall and precision from C
 
 def _recall_precision_case(counts):
     def case(f):
@@ -1700,7 +1801,7 @@ def check_lr_range_test(lr_range_test_function):
                 "one step per alpha, in order, from where the last one left off, and the loss after it")
 
 
-# ---------------------------------------------------------------- 06: Nesterov's momentum (transfer)
+# ---------------------------------------------------------------- 07: Nesterov's momentum (transfer)
 
 class _Gradient:
     """A fixed non-linear gradient, g(P) = D * P + sin(P) per array, taking the whole tuple like backward_prop."""
@@ -1807,7 +1908,7 @@ def _recall_precision_inputs():
 def check_recall_precision(recall_precision_function):
     """Check a student's ``recall_precision(C)`` -> (recall, precision), (10,) each, from C (10, 10).
 
-    Used in ``07_evaluation.ipynb``: recall[k] = C[k, k] / (row k's sum), precision[k] = C[k, k] / (column
+    Used in ``08_evaluation.ipynb``: recall[k] = C[k, k] / (row k's sum), precision[k] = C[k, k] / (column
     k's sum). Diagnoses: rows and columns swapped (or the two returned in the wrong order), a division by
     C.sum(), a (10, 10) result from keepdims=True, counts instead of fractions, percent, integer division,
     1 minus the fraction, the accuracy returned instead, one array returned, C changed in place.
@@ -1821,7 +1922,7 @@ def check_recall_precision(recall_precision_function):
 def check_nesterov_step(nesterov_step_function):
     """Check a student's ``nesterov_step(params, velocity, gradient, alpha, momentum)`` -> (params, velocity).
 
-    Used in ``06_training_further.ipynb`` (the transfer exercise). ``gradient(params) -> grads`` takes a whole
+    Used in ``07_training_further.ipynb`` (the transfer exercise). ``gradient(params) -> grads`` takes a whole
     4-tuple; here a fixed non-linear one, so that the point where it is taken shows. The spec: g = gradient(P +
     momentum V), V := momentum V - alpha g, P := P + V. Diagnoses: the gradient taken at P (plain momentum), at
     P + V or at P - momentum V, the gradient added, a step from the look-ahead, P - V, the old velocity, the
@@ -1829,3 +1930,114 @@ def check_nesterov_step(nesterov_step_function):
     """
     return _run(nesterov_step_function, [_nesterov_case(0.1, 0.9), _nesterov_case(0.05, 0.5)],
                 "g = gradient(P + momentum V), V := momentum V - alpha g, then P := P + V")
+
+
+# ---------------------------------------------------------------- 06: early stopping from the records (transfer)
+
+def _stop_tie_is_progress(watched, patience):
+    best = 0
+    for t, value in enumerate(watched):
+        if value <= watched[best]:
+            best = t
+        if t - best >= patience:
+            return t, best
+    return len(watched) - 1, best
+
+
+def _stop_shifted(shift):
+    def stop(watched, patience):
+        return stopping_point(watched, patience + shift)
+    return stop
+
+
+def _stop_best_of_all(watched, patience):
+    stop, _ = stopping_point(watched, patience)
+    return stop, int(np.argmin(watched))
+
+
+def _stop_keeps_last(watched, patience):
+    stop, _ = stopping_point(watched, patience)
+    return stop, stop
+
+
+def _stop_never_resets(watched, patience):
+    best, waited = 0, 0
+    for t, value in enumerate(watched):
+        if value < watched[best]:
+            best = t
+        elif t > 0:
+            waited += 1
+        if waited >= patience:
+            return t, best
+    return len(watched) - 1, best
+
+
+def _stop_highest(watched, patience):
+    return stopping_point([-v for v in watched], patience)
+
+
+def _stop_past_the_end(watched, patience):
+    stop, best = stopping_point(watched, patience)
+    return (len(watched), best) if stop == len(watched) - 1 and stop - best < patience else (stop, best)
+
+
+_STOP_MISTAKES = [
+    (_stop_tie_is_progress, "counts a tie as a new best (<=): a record is a new best only when it is lower than "
+                            "every record before it (<), so a tie does not reset the patience"),
+    (_stop_shifted(1), "stops one record late: stop at the first record `patience` records after the best, "
+                       "t - best >= patience"),
+    (_stop_shifted(-1), "stops one record early: stop at the first record `patience` records after the best, "
+                        "t - best >= patience"),
+    (_stop_best_of_all, "keeps the lowest record of the whole list, records after the stop included: a run that "
+                        "stops never sees them; keep the best record up to the stop"),
+    (_stop_keeps_last, "keeps the record where it stops, not the best one: early stopping hands back the "
+                       "parameters of the lowest record before the stop"),
+    (_stop_never_resets, "counts every record that is not a new best since the start: the patience counts the "
+                         "records since the best so far, t - best, and starts again at each new best"),
+    (_stop_highest, "watches for the highest value: the watched metric is a dev error or loss, lower is better"),
+    (_stop_past_the_end, "returns len(watched) when the run never stops: the last record's index is "
+                         "len(watched) - 1"),
+]
+
+#: (watched, patience): each list tells at least one mistake above apart from the rule.
+_STOP_CASES = [
+    ([0.9, 0.7, 0.8, 0.8, 0.7, 0.8, 0.6, 0.9, 0.9, 0.9, 0.5], 3),  # a tie at record 4; a lower record after the stop
+    ([0.9, 0.95, 0.8, 0.85, 0.7, 0.75, 0.6, 0.65, 0.66, 0.67, 0.68], 3),  # a new best every other record
+    ([0.9, 0.8, 0.85, 0.7, 0.75, 0.72], 3),  # never stops: the last record, the best at 3
+]
+
+
+def _stopping_case(watched, patience):
+    def case(f):
+        out = _call(f, list(watched), patience, on=f" with patience = {patience}")
+        where = f"on watched = {watched}, patience = {patience}"
+        problem = _tuple_of(out, 2, "stop, best")
+        if problem:
+            return [problem]
+        if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in out):
+            if all(isinstance(x, (float, np.floating)) for x in out):
+                return [f"returns {tuple(float(x) for x in out)}, values of the records: return their indices, "
+                        "(stop, best), e.g. `return t, best`"]
+            return [f"returns {out!r}: two whole numbers, the record indices (stop, best)"]
+        got, want = tuple(int(x) for x in out), stopping_point(watched, patience)
+        if got == want:
+            return []
+        for mistake, message in _STOP_MISTAKES:
+            if mistake(watched, patience) == got:
+                return [f"{message} ({where}: returns {got}, expected {want})"]
+        return [f"returns {got}, expected (stop, best) = {want} {where}"]
+    return case
+
+
+def check_stopping_point(stopping_point_function):
+    """Check a student's ``stopping_point(watched, patience)`` -> (stop, best), two record indices.
+
+    Used in ``06_training_overfitting.ipynb`` (the transfer exercise). Three short lists, patience 3. Diagnoses: a tie
+    counted as a new best, a stop one record early or late, the best taken over records after the stop, the stopping
+    record kept instead of the best, a patience that never restarts at a new best, the highest value watched instead
+    of the lowest, ``len(watched)`` for the last index, values returned instead of indices, a wrong number of
+    returned values. Every finding prints the list it was found on. Returns None when all tests pass, else raises
+    CheckFailed.
+    """
+    return _run(stopping_point_function, [_stopping_case(w, p) for w, p in _STOP_CASES],
+                "it stops `patience` records after the best so far and keeps the best record")

@@ -265,7 +265,7 @@ def train_dev_split(X, y, n_dev=N_DEV, rng=None):
     """Shuffle the training images with ``rng`` and hold ``n_dev`` of them out as a dev set.
 
     Taught in ``01_data.ipynb``. The test set is never touched here: it is kept for the final
-    evaluation in ``07_evaluation.ipynb``.
+    evaluation in ``08_evaluation.ipynb``.
 
     Parameters
     ----------

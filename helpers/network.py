@@ -196,7 +196,7 @@ def get_accuracy(predictions, y):
 
 
 def make_predictions(X, W1, b1, W2, b2):
-    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``07_evaluation.ipynb``.
+    """Predicted digits for the columns of X (784, m) -> (m,). (Seed's name.) Taught in ``08_evaluation.ipynb``.
 
     Refuses NaN or inf pixels with a ``ValueError`` (as training does): without the check, a NaN
     pixel would silently come out as digit 0, since argmax of a NaN column is 0. The check is one
@@ -206,7 +206,7 @@ def make_predictions(X, W1, b1, W2, b2):
 
 
 def predict_proba(X, W1, b1, W2, b2):
-    """The softmax probabilities A2 (10, m) for the columns of X (784, m). Taught in ``07_evaluation.ipynb``.
+    """The softmax probabilities A2 (10, m) for the columns of X (784, m). Taught in ``08_evaluation.ipynb``.
 
     Refuses NaN or inf pixels with a ``ValueError``, like ``make_predictions``.
     """

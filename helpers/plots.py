@@ -43,7 +43,7 @@ README_SAVE = {"dpi": 100, "bbox_inches": "tight", "metadata": {"Software": None
 
 
 def readme_folder(here=None):
-    """Where ``07_evaluation.ipynb`` saves its README pictures: the repository's ``images/`` when the notebook
+    """Where ``08_evaluation.ipynb`` saves its README pictures: the repository's ``images/`` when the notebook
     runs from the repository's own ``notebooks/`` folder (``here``, default the current directory); anywhere
     else (a student edition in another folder) an ``images/`` folder beside the running notebook, so a copy
     never writes into the repository.
@@ -57,7 +57,7 @@ def readme_folder(here=None):
 def readme_picture(fig, name, here=None):
     """Save ``fig`` as the README picture ``name`` (a .png) into ``readme_folder(here)``; return its path.
 
-    Used in ``07_evaluation.ipynb``; the same figure always gives the same bytes (fixed dpi, no version stamp).
+    Used in ``08_evaluation.ipynb``; the same figure always gives the same bytes (fixed dpi, no version stamp).
     """
     folder = readme_folder(here)
     folder.mkdir(exist_ok=True)
@@ -218,7 +218,7 @@ def _test_set():
 def test_prediction(index, W1, b1, W2, b2, X=None, y=None, ax=None):
     """Show image ``index`` of X with the network's prediction and the true label (the seed's function).
 
-    Taught in ``07_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
+    Taught in ``08_evaluation.ipynb``. X (784, m) and y (m,) default to the 10,000 test images.
     Prints ``Prediction: p  Label: l`` (the seed's words) and returns ``(prediction, label)`` as ints; the
     picture is titled "label l → predicted p", the series' order (label first, as in "9→4"), and described
     for screen readers.
@@ -355,7 +355,7 @@ def _describe_panel(ax, text, key=None, lead=""):
 
 
 def confusion_matrix(y, predictions):
-    """C[i, j] = number of images with label i predicted as j: (10, 10) ints. Taught in ``07_evaluation.ipynb``."""
+    """C[i, j] = number of images with label i predicted as j: (10, 10) ints. Taught in ``08_evaluation.ipynb``."""
     y, predictions = check_labels(y), check_labels(predictions)
     C = np.zeros((N_CLASSES, N_CLASSES), dtype=np.int64)
     np.add.at(C, (y, predictions), 1)
@@ -365,7 +365,7 @@ def confusion_matrix(y, predictions):
 def plot_confusion_matrix(C, ax=None, title=None, colorbar=True):
     """Draw a confusion matrix (10, 10), its largest mistakes written in their cells. Returns the Axes.
 
-    Taught in ``07_evaluation.ipynb``. The colour is log(1 + count): on a linear scale the ~1,000
+    Taught in ``08_evaluation.ipynb``. The colour is log(1 + count): on a linear scale the ~1,000
     right answers per digit would leave every mistake white. The colour bar is labelled in counts.
     Only the ``SHOWN_MISTAKES`` largest off-diagonal counts are written (at the series' text size, legible
     on a slide); the notebook prints the rest. The figure is described for screen readers (both panels,
@@ -412,7 +412,7 @@ def misclassified(y, A2):
 def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
     """Gallery of the ``n`` most confident mistakes: each digit titled "label→prediction" and its confidence.
 
-    Taught in ``07_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). The confidence of image i is
+    Taught in ``08_evaluation.ipynb``. X (784, m), y (m,), A2 (10, m). The confidence of image i is
     c = max_k A2[k, i], the probability of the (wrong) prediction, written rounded *down* to 3 decimals
     so that 0.9996 shows as 0.999, not 1.000. ``title`` (e.g. the network's name) goes above the
     gallery; the figure is described for screen readers. Returns the indices shown.
@@ -441,7 +441,7 @@ def plot_misclassified(X, y, A2, n=10, columns=5, title=None):
 def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
     """Each hidden unit's 784 input weights (a row of W1, (10, 784)) as a 28 x 28 image.
 
-    Taught in ``07_evaluation.ipynb`` (W1), ``A3_hidden_units.ipynb`` (W1 - W1_start). Red: positive, blue:
+    Taught in ``08_evaluation.ipynb`` (W1), ``A3_hidden_units.ipynb`` (W1 - W1_start). Red: positive, blue:
     negative, white: 0, on one colour scale from -vmax to +vmax shared by all units (default: the largest
     |W1|), shown by a colour bar labelled ``label``. Pass the same ``vmax`` to draw two matrices on the
     same scale. For W1 itself red pixels excite the unit and blue ones inhibit it; for a change
@@ -477,7 +477,7 @@ def plot_hidden_units(W1, columns=5, vmax=None, label="weight", title=None):
 def plot_votes(W2, ax=None, title=None, vmax=None):
     """W2 (10, 10) as a heat map: row k is digit k, column j is hidden unit j. Returns the Axes.
 
-    Taught in ``07_evaluation.ipynb``. Z2[k] = sum_j W2[k, j] A1[j] + b2[k], so column j says how an
+    Taught in ``08_evaluation.ipynb``. Z2[k] = sum_j W2[k, j] A1[j] + b2[k], so column j says how an
     active unit j votes: red raises digit k's score, blue lowers it. The colours run from -vmax to +vmax
     (default: the largest |W2|), white at 0; pass the same ``vmax`` to two heat maps to put them on one
     scale. Only each unit's strong votes are written, those at least half its top vote (fewer numbers,
@@ -541,7 +541,7 @@ def plot_unit_responses(R, ax=None, title=None):
 
 
 def calibration_bins(A2, y, n_bins=10):
-    """The numbers of a reliability (calibration) diagram. Taught in ``07_evaluation.ipynb``.
+    """The numbers of a reliability (calibration) diagram. Taught in ``08_evaluation.ipynb``.
 
     A2 (10, m) softmax outputs, y (m,) labels. An image's *confidence* is its largest probability,
     max_k A2[k, i], the probability of the predicted digit. The images are grouped by confidence
@@ -576,7 +576,7 @@ def calibration_bins(A2, y, n_bins=10):
 def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
     """Reliability diagram: per confidence bin, the fraction right against the mean confidence.
 
-    Taught in ``07_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
+    Taught in ``08_evaluation.ipynb``. A2 (10, m), y (m,). Points on the diagonal: calibrated; below
     it: overconfident (right less often than it says); above: underconfident. Error bars: one
     standard error (the legend says so). With ``counts_ax`` (e.g. a second Axes beside or under ``ax``), the
     number of images per bin is drawn there as a step line on a log scale (ticks 1, 10, 100, 1,000, ...
@@ -628,7 +628,7 @@ def plot_reliability(A2, y, n_bins=10, ax=None, label=None, counts_ax=None):
 def plot_training_runs(runs, figsize=None):
     """Train and dev curves of several runs: accuracy (top row, 0 to 1) and loss (bottom row, from 0).
 
-    Taught in ``07_evaluation.ipynb``. ``runs`` is a list of ``(title, history, xlabel)``, one column
+    Taught in ``08_evaluation.ipynb``. ``runs`` is a list of ``(title, history, xlabel)``, one column
     each (``history`` as ``gradient_descent`` or ``minibatch_sgd`` return it). One legend (train / dev, the
     same styles in every panel), and a description for screen readers. Returns the figure;
     ``fig.axes[r]`` is run r's accuracy and ``fig.axes[len(runs) + r]`` its loss.
@@ -1146,7 +1146,7 @@ PATH_STYLES = ({"linestyle": "-", "marker": "o", "color": BLUE},
 def plot_quadratic_paths(curvatures, runs, w0=(1.0, 1.0), steps=50, ax=None, fontsize=14):
     """Paths of gradient descent (with or without momentum) on f(w) = (c_1 w_1^2 + c_2 w_2^2) / 2, over its contours.
 
-    Taught in ``06_training_further.ipynb`` (momentum in a narrow valley). ``curvatures`` (c_1, c_2);
+    Taught in ``07_training_further.ipynb`` (momentum in a narrow valley). ``curvatures`` (c_1, c_2);
     ``runs`` maps a legend label to (alpha, momentum), at most three runs, each drawn with its own line style
     and marker. A path that leaves the picture (it diverges) is drawn up to its first point outside.
     Text >= ``fontsize`` pt (at least the series' 14). The figure's description says where each path ends.

@@ -1,6 +1,6 @@
 """Progress display for long work: an ipywidgets bar in Jupyter, plain text lines elsewhere.
 
-Used by ``gradient_descent`` (``05_training.ipynb``) and ``minibatch_sgd`` (``06_training_further.ipynb``).
+Used by ``gradient_descent`` (``05_training.ipynb``) and ``minibatch_sgd`` (``07_training_further.ipynb``).
 Plumbing, not math.
 """
 

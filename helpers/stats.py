@@ -14,7 +14,8 @@ near 85 %.
 
 Two models scored on the *same* images are not independent: most images are right (or wrong) for both. Only the
 images they disagree on say which model is better (McNemar's exact test, ``mcnemar``). Its p-value is printed by
-``format_p``, one way across the series. k tests at once (Bonferroni): each p must be below 0.05 / k.
+``format_p``, one way across the series. k tests at once (Bonferroni, taught in
+``06_training_overfitting.ipynb``): each p must be below 0.05 / k.
 """
 
 import math
@@ -46,7 +47,7 @@ def with_se(accuracy, n, digits=1):
 def difference_se(accuracy_1, n_1, accuracy_2, n_2):
     """Standard error of the difference of two independent accuracies: sqrt(SE_1^2 + SE_2^2).
 
-    Taught in ``05_training.ipynb``, used in ``07_evaluation.ipynb``. Only for accuracies measured on two
+    Taught in ``05_training.ipynb``, used in ``08_evaluation.ipynb``. Only for accuracies measured on two
     independent samples of images; two models scored on the *same* images are compared with ``mcnemar``.
     ``difference_se(0.85, 1000, 0.85, 1000)`` is 0.016.
     """
@@ -77,7 +78,7 @@ def _right_or_wrong(right, name):
 def mcnemar(right_1, right_2):
     """McNemar's exact test: do two models scored on the same m images differ in accuracy?
 
-    Taught in ``05_training.ipynb``; used in ``07_evaluation.ipynb``. ``right_1`` and ``right_2`` are (m,)
+    Taught in ``05_training.ipynb``; used in ``08_evaluation.ipynb``. ``right_1`` and ``right_2`` are (m,)
     flags, ``predictions_k == y``, for the same images in the same order. Images both models get right, or
     both get wrong, say nothing about which is better; of the n = only_1 + only_2 images they disagree on, each
     is equally likely to favour either model if the two are equally accurate, so only_1 ~ Binomial(n, 1/2).
@@ -122,7 +123,7 @@ def format_p(p):
 def recall_precision(C):
     """Per-digit recall and precision from a confusion matrix C (10, 10): ``(recall, precision)``, (10,) each.
 
-    Taught in ``07_evaluation.ipynb`` (after its exercise). Rows of C are true labels, columns predictions:
+    Taught in ``08_evaluation.ipynb`` (after its exercise). Rows of C are true labels, columns predictions:
 
         recall[k]    = C[k, k] / sum_k' C[k, k']    the images of digit k (row k) that are read right
         precision[k] = C[k, k] / sum_k' C[k', k]    the answers "k" (column k) that are right

@@ -20,7 +20,7 @@ edition is written from them with nbformat alone, by these rules:
 
 The student edition runs from any folder with the repository's environment: the notebooks find the data
 through the installed ``helpers`` package (``pip install -e .`` of the Quick start), not through paths
-relative to the notebook. ``07_evaluation.ipynb`` writes its README pictures (``helpers.readme_picture``)
+relative to the notebook. ``08_evaluation.ipynb`` writes its README pictures (``helpers.readme_picture``)
 into the repository's ``images/`` only when it runs from the repository's ``notebooks/``; a student
 edition writes them into an ``images/`` folder beside itself. The suggested OUT_DIR, ``student_edition/``,
 is ignored by git.

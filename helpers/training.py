@@ -1,6 +1,6 @@
 """Training loops: full-batch gradient descent (the seed's) and mini-batch SGD with momentum.
 
-Taught in ``05_training.ipynb`` (full batch) and ``06_training_further.ipynb`` (mini-batches). Both loops
+Taught in ``05_training.ipynb`` (full batch) and ``07_training_further.ipynb`` (mini-batches). Both loops
 only call the functions of ``network.py``: the update rule W := W - alpha dW is the same; only which
 columns of X each step sees, and how the step is smoothed (momentum) and sized (the schedule), differ.
 """
@@ -28,7 +28,7 @@ RECORD_EVERY = 10  # the seed reports progress every 10 iterations
 SEED_ALPHA = 0.10  # the seed's learning rate
 SEED_ITERATIONS = 500  # the seed's number of full-batch steps
 SEED = 0  # seed of the Generator that draws the initial parameters
-#: The run of 06_training_further (same network, trained better): mini-batch SGD with momentum,
+#: The run of 07_training_further (same network, trained better): mini-batch SGD with momentum,
 #: He initialisation and a cosine schedule. ``train_better_network`` runs it.
 BETTER = {"alpha": 0.02, "epochs": 20, "batch_size": 64, "momentum": 0.9, "scheme": "he"}
 
@@ -132,7 +132,7 @@ def quadratic_descent(curvature, alpha, w0=1.0, steps=10):
 def quadratic_descent_2d(curvatures, alpha, momentum=0.0, w0=(1.0, 1.0), steps=50):
     """Gradient descent, with or without momentum, on the 2-D quadratic f(w) = (c_1 w_1^2 + c_2 w_2^2) / 2.
 
-    Taught in ``06_training_further.ipynb`` (why momentum helps in a narrow valley). The gradient is
+    Taught in ``07_training_further.ipynb`` (why momentum helps in a narrow valley). The gradient is
     (c_1 w_1, c_2 w_2); each step is V := momentum V - alpha grad, w := w + V (``momentum_step`` on one
     vector; momentum 0 is plain gradient descent). ``curvatures`` (c_1, c_2), ``w0`` the start (2,).
     Returns the ``steps + 1`` points w_0, ..., w_steps as a float64 array of shape (steps + 1, 2); a path
@@ -192,7 +192,7 @@ def top_curvature(params, X, Y, iterations=30, eps=1e-4, seed=0):
 def l2_gradients(grads, params, weight_decay):
     """The gradients of the loss plus an L2 penalty on the weights: dW := dW + lambda W (biases unchanged).
 
-    Taught in ``05_training.ipynb`` (weight decay). With the penalty the loss is
+    Taught in ``06_training_overfitting.ipynb`` (weight decay). With the penalty the loss is
 
         L + lambda/2 (||W1||^2 + ||W2||^2)      ||W||^2: the sum of the squares of W's entries
 
@@ -302,7 +302,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uni
     patience : early stopping: stop once the dev loss has not improved for this many records and
         return the parameters with the lowest dev loss (``history["best_iteration"]`` says when).
     stop_on : what early stopping watches: ``"dev_loss"`` (default) or ``"dev_error"`` (1 - dev accuracy,
-        taught in ``05_training.ipynb``: the loss overfits before the accuracy does).
+        taught in ``06_training_overfitting.ipynb``: the loss overfits before the accuracy does).
 
     Returns
     -------
@@ -337,7 +337,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uni
 def cosine_schedule(alpha0, epoch, epochs):
     """Cosine learning-rate schedule: alpha0 at the first epoch, falling smoothly to ~0 at the last.
 
-    Taught in ``06_training_further.ipynb``: big steps while far from a minimum, small ones to settle into it.
+    Taught in ``07_training_further.ipynb``: big steps while far from a minimum, small ones to settle into it.
     """
     return alpha0 * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
@@ -347,7 +347,7 @@ def momentum_step(params, velocity, grads, alpha, momentum):
 
         V := momentum V - alpha dP,     P := P + V
 
-    Taught in ``06_training_further.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
+    Taught in ``07_training_further.ipynb``. ``params``, ``velocity`` and ``grads`` are 4-tuples shaped like
     (W1, b1, W2, b2). With ``momentum = 0`` it is ``update_params``. Returns (new params, new velocity).
     """
     velocity = tuple(momentum * V - alpha * dP for V, dP in zip(velocity, grads))
@@ -358,7 +358,7 @@ def momentum_step(params, velocity, grads, alpha, momentum):
 def batches(images, labels, batch_size, rng):
     """One epoch of mini-batches: the m examples shuffled with ``rng``, ``batch_size`` at a time.
 
-    Taught in ``06_training_further.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
+    Taught in ``07_training_further.ipynb``. ``images`` (m, 784) and ``labels`` (m, 10) hold one example per row,
     i.e. ``X.T`` and ``Y.T`` copied (``np.ascontiguousarray``): a batch is then ``batch_size`` whole rows,
     copied in one go, instead of a gather of scattered columns through all 784 rows of X (~4x faster per epoch).
     Yields (X_b, Y_b), shapes (784, B) and (10, B) as everywhere else; the last batch may be smaller.
@@ -374,7 +374,7 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
                   weight_decay=0.0, patience=None, stop_on="dev_loss"):
     """Mini-batch stochastic gradient descent with momentum and a learning-rate schedule.
 
-    Taught in ``06_training_further.ipynb``. Each epoch shuffles the m columns with ``rng``
+    Taught in ``07_training_further.ipynb``. Each epoch shuffles the m columns with ``rng``
     (``batches``) and takes one ``momentum_step`` per batch of ``batch_size`` columns, with the gradients of
     the same forward_prop and backward_prop as full-batch descent:
 
@@ -420,13 +420,13 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
 def train_seed_network(data, progress="auto", keep=()):
     """The seed's run: full-batch gradient descent, alpha = 0.10, 500 iterations, uniform initialisation.
 
-    Taught in ``05_training.ipynb``; ``06_training_further.ipynb``, ``07_evaluation.ipynb`` and
+    Taught in ``05_training.ipynb``; ``07_training_further.ipynb``, ``08_evaluation.ipynb`` and
     ``A3_hidden_units.ipynb`` call it to get
     the same network (they train again rather than read a file another notebook wrote).
 
     data : the dict of ``load_data()``. keep : iterations (10, 20, ..., 500: the records) whose parameters
     to keep as well, e.g. ``keep=[400]``: ``history["params"][400]`` is (W1, b1, W2, b2) after 400 steps
-    (``07_evaluation.ipynb`` compares them with the end). Returns (W1, b1, W2, b2), history (with dev curves).
+    (``08_evaluation.ipynb`` compares them with the end). Returns (W1, b1, W2, b2), history (with dev curves).
     """
     keep = [int(i) for i in keep]
     if any(i % RECORD_EVERY or not 0 < i <= SEED_ITERATIONS for i in keep):
@@ -448,10 +448,10 @@ def train_seed_network(data, progress="auto", keep=()):
 
 
 def train_better_network(data, progress="auto"):
-    """The full run of ``06_training_further.ipynb``: ``minibatch_sgd`` with the settings in ``BETTER``.
+    """The full run of ``07_training_further.ipynb``: ``minibatch_sgd`` with the settings in ``BETTER``.
 
     Mini-batches of 64, momentum 0.9, He initialisation, a cosine schedule from alpha0 = 0.02 over 20
-    epochs, ``default_rng(0)``. ``07_evaluation.ipynb`` calls it to evaluate the same network.
+    epochs, ``default_rng(0)``. ``08_evaluation.ipynb`` calls it to evaluate the same network.
 
     data : the dict of ``load_data()``. Returns (W1, b1, W2, b2), history (one record per epoch, with dev curves).
     """
@@ -480,10 +480,28 @@ def lr_range_test(params, X, Y, alphas):
     return np.array(losses, dtype=float)
 
 
+def stopping_point(watched, patience):
+    """Early stopping decided from the records alone: ``(stop, best)``, two record indices.
+
+    Taught in ``06_training_overfitting.ipynb`` (the transfer exercise); ``gradient_descent`` and ``minibatch_sgd``
+    stop this way while they run (``patience=``). ``watched`` holds the watched dev metric at each record, record 0
+    being the start. A record is a new best when it is lower than every record before it (a tie is not); the run
+    stops at the first record ``patience`` records after the best so far, or at the last record if none is, and
+    keeps the parameters of the best record before the stop.
+    """
+    best = 0
+    for t, value in enumerate(watched):
+        if value < watched[best]:
+            best = t
+        if t - best >= patience:
+            return t, best
+    return len(watched) - 1, best
+
+
 def nesterov_step(params, velocity, gradient, alpha, momentum):
     """One step of Nesterov's momentum: the gradient is taken where the velocity is about to carry the parameters.
 
-    Taught in ``06_training_further.ipynb`` (the transfer exercise). For each parameter P with velocity V:
+    Taught in ``07_training_further.ipynb`` (the transfer exercise). For each parameter P with velocity V:
 
         look-ahead  P + momentum V,   g = gradient(look-ahead),   V := momentum V - alpha g,   P := P + V
 

@@ -137,11 +137,11 @@ def format_values(values, decimals=2):
 
 
 # ----------------------------------------------------------------------------------------------
-# Prediction browser (07_evaluation)
+# Prediction browser (08_evaluation)
 
 
 def prediction_view(index, X, y, params):
-    """What the prediction browser shows for image ``index``. Used in ``07_evaluation.ipynb``.
+    """What the prediction browser shows for image ``index``. Used in ``08_evaluation.ipynb``.
 
     X (784, m), y (m,), params = (W1, b1, W2, b2). Returns a dict: ``index``, ``label`` and
     ``prediction`` (ints), ``probabilities`` (10,) (the softmax output A2 of that column),
@@ -160,14 +160,14 @@ def prediction_view(index, X, y, params):
 def mistake_indices(X, y, params):
     """Indices (ascending) of the images of X (784, m), y (m,) the network gets wrong: (k,) ints.
 
-    Used by the prediction browser in ``07_evaluation.ipynb`` (``plots.misclassified`` orders them by confidence).
+    Used by the prediction browser in ``08_evaluation.ipynb`` (``plots.misclassified`` orders them by confidence).
     """
     return np.flatnonzero(make_predictions(X, *params) != check_labels(y))
 
 
 @_series_figure
 def draw_prediction(view, x):
-    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``07_evaluation``.
+    """Figure of ``prediction_view``'s result: the digit x (784,), the ten probabilities as bars. ``08_evaluation``.
 
     The label's bar is green (``RIGHT``), a wrong prediction's vermillion (``WRONG``) and hatched, and both are
     named under their digit ("label", "predicted"): colour is never the only cue.
@@ -198,7 +198,7 @@ def draw_prediction(view, x):
 
 
 def prediction_browser(X, y, params, index=0, only_mistakes=False):
-    """Browse the network's predictions on X (784, m), y (m,). Used in ``07_evaluation.ipynb``.
+    """Browse the network's predictions on X (784, m), y (m,). Used in ``08_evaluation.ipynb``.
 
     Controls: ``.slider`` (position in the images browsed), ``.index_box`` (type an image index),
     ``.only_mistakes`` (Checkbox: the slider then runs over the mistakes only, ``.candidates``).

@@ -2,8 +2,9 @@
 
 Under pytest-xdist (the README's test command, `-n auto`) every worker, and every notebook kernel it starts, uses
 one BLAS thread: two workers whose kernels each start OpenBLAS's two threads oversubscribe this 2-core machine,
-and OpenBLAS's spinning threads then made a notebook run many times slower (measured 2026-12-06: 05-07 and A3
-under nbval with two workers did not finish in 2.5 minutes; with one BLAS thread each, all of them in under 1.5).
+and OpenBLAS's spinning threads then made a notebook run many times slower (measured 2026-12-06: the training and
+evaluation notebooks and A3 under nbval with two workers did not finish in 2.5 minutes; with one BLAS thread each,
+all of them in under 1.5).
 """
 
 import os

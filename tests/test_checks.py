@@ -14,15 +14,18 @@ from helpers import (
     check_backward_prop,
     check_confusion_matrix,
     check_forward_prop,
+    check_l2_gradients,
     check_lr_range_test,
     check_momentum_step,
     check_nesterov_step,
     check_one_hot,
     check_softmax,
+    check_stopping_point,
     check_update_params,
     confusion_matrix,
     forward_prop,
     get_predictions,
+    l2_gradients,
     momentum_step,
     one_hot,
     relu,
@@ -147,6 +150,26 @@ def momentum(mistake):
         sign = -1 if mistake == "P - V" else 1
         return tuple(P + sign * V for P, V in zip(params, step)), velocity
     return momentum_step_with_a_mistake
+
+
+def l2(mistake):
+    def l2_gradients_with_a_mistake(grads, params, weight_decay):
+        (dW1, db1, dW2, db2), (W1, b1, W2, b2) = grads, params
+        c = {"half": weight_decay / 2, "twice": 2 * weight_decay, "minus": -weight_decay,
+             "hard-coded": 1e-3}.get(mistake, weight_decay)
+        if mistake == "biases":
+            db1, db2 = db1 + c * b1, db2 + c * b2
+        if mistake == "penalty only":
+            return c * W1, db1, c * W2, db2
+        return dW1 + c * W1, db1, (dW2 if mistake == "no W2" else dW2 + c * W2), db2
+    return l2_gradients_with_a_mistake
+
+
+def l2_in_place(grads, params, weight_decay):
+    dW1, db1, dW2, db2 = grads
+    dW1 += weight_decay * params[0]
+    dW2 += weight_decay * params[2]
+    return dW1, db1, dW2, db2
 
 
 def confusion(mistake):
@@ -295,6 +318,15 @@ MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_momentum_step, momentum("V not decayed"), ["keeps the whole old velocity"]),
     (check_momentum_step, momentum("P - V"), ["steps against the velocity", "P := P + V"]),
     (check_momentum_step, momentum("old velocity"), ["steps with the old velocity"]),
+    (check_l2_gradients, l2("half"), ["dW1, dW2: adds weight_decay/2", "the 2 of w^2 cancels the 1/2"]),
+    (check_l2_gradients, l2("twice"), ["dW1, dW2: adds 2 weight_decay times the weight", "not 2 lambda w"]),
+    (check_l2_gradients, l2("minus"), ["subtracts weight_decay times the weight", "+lambda w"]),
+    (check_l2_gradients, l2("hard-coded"), ["adds 0.001 times the weight, not the weight_decay passed in (0.1)"]),
+    (check_l2_gradients, l2("biases"), ["db1, db2: adds a penalty on the bias", "only the weights"]),
+    (check_l2_gradients, l2("no W2"), ["dW2: is returned unchanged: the weights are in the penalty"]),
+    (check_l2_gradients, l2("penalty only"), ["dW1, dW2: drops the loss's own gradient"]),
+    (check_l2_gradients, l2_in_place,
+     ["changes its input grads (dW1, dW2) in place (dW1 += weight_decay * W1)", "dW1 = dW1 + weight_decay * W1"]),
     (check_confusion_matrix, confusion("argmax axis=1"), ["argmax along axis=1", "A2.argmax(axis=0)"]),
     (check_confusion_matrix, confusion("transposed"), ["C is transposed"]),
     (check_confusion_matrix, confusion("+= drops repeats"), ["at most once", "np.add.at"]),
@@ -341,6 +373,7 @@ def my_confusion_matrix(y, A2):
 
 REFERENCES = [(check_one_hot, one_hot), (check_softmax, softmax), (check_forward_prop, forward_prop),
               (check_backward_prop, backward_prop), (check_update_params, update_params),
+              (check_l2_gradients, l2_gradients),
               (check_momentum_step, momentum_step), (check_confusion_matrix, my_confusion_matrix)]
 
 
@@ -595,7 +628,7 @@ def test_a_typical_transfer_mistake_is_named(check_name, function, words, capsys
     assert "Traceback" not in text
 
 
-# ---------------------------------------------------------------- 07: recall and precision (transfer exercise)
+# ---------------------------------------------------------------- 08: recall and precision (transfer exercise)
 
 def verdict_and_lines(check, function, capsys):
     """A check's verdict (passes: True) and printed lines, whether a failing check returns False or raises."""
@@ -1051,6 +1084,11 @@ def momentum_pytorch_style(params, velocity, grads, alpha, mu):
     return tuple(P - alpha * V for P, V in zip(params, velocity)), velocity
 
 
+def momentum_moving_average(params, velocity, grads, alpha, mu):
+    velocity = tuple(mu * V + (1 - mu) * dP for V, dP in zip(velocity, grads))
+    return tuple(P - alpha * V for P, V in zip(params, velocity)), velocity
+
+
 def momentum_unscaled_gradient(params, velocity, grads, alpha, mu):
     velocity = tuple(mu * V + dP for V, dP in zip(velocity, grads))
     return tuple(P + V for P, V in zip(params, velocity)), velocity
@@ -1085,6 +1123,8 @@ REAL_MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
     (check_momentum_step, momentum_pytorch_style,
      ["PyTorch's convention, V := momentum V + dP, then P := P - alpha V", "V := momentum V - alpha dP (minus alpha)",
       "P := P + V (plus)"]),
+    (check_momentum_step, momentum_moving_average,  # a student's: the momentum step's alpha 0.1 is 1 - 0.9
+     ["the moving-average convention, V := momentum V + (1 - momentum) dP", "V := momentum V - alpha dP"]),
     (check_momentum_step, momentum_unscaled_gradient, ["computes 0.9 V + 1 dP", "0.9 V - 0.1 dP"]),
 ]
 
@@ -1172,7 +1212,7 @@ def test_recall_precision_cases_tell_the_mistakes_apart():
         assert (C.sum(axis=0) > 0).all() and (C.sum(axis=1) > 0).all()  # no 0 / 0: every answer defined
 
 
-# ---------------------------------------------------------------- transfer exercises: 05's range test, 06's Nesterov
+# ---------------------------------------------------------------- transfer exercises: 05's range test, 07's Nesterov
 
 def verdict_of(check, function, capsys):
     """A check's verdict whether it returns False or raises an AssertionError on failure; and its printed lines."""
@@ -1221,6 +1261,26 @@ def nesterov(mistake):
     return nesterov_step_with_a_mistake
 
 
+def stopping(mistake):
+    """A student's early stopping from the records, with one mistake (written as a student would)."""
+    def stopping_point_with_a_mistake(watched, patience):
+        best, waited = 0, 0
+        for t, value in enumerate(watched):
+            if value < watched[best] or (mistake == "tie" and value == watched[best]) or (
+                    mistake == "highest" and value > watched[best]):
+                if mistake != "highest" or value > watched[best]:
+                    best = t
+            elif t > 0:
+                waited += 1
+            since = waited if mistake == "no reset" else t - best
+            if since > patience if mistake == "late" else since >= patience:
+                if mistake == "values":
+                    return watched[t], watched[best]
+                return t, (int(np.argmin(watched)) if mistake == "argmin" else t if mistake == "last" else best)
+        return (len(watched) if mistake == "len" else len(watched) - 1), best
+    return stopping_point_with_a_mistake
+
+
 TRAINING_TRANSFER_MISTAKES = [
     (check_lr_range_test, range_test("before"), ["records the loss before each step"]),
     (check_lr_range_test, range_test("restart"), ["starts every step from the first parameters"]),
@@ -1233,6 +1293,14 @@ TRAINING_TRANSFER_MISTAKES = [
     (check_nesterov_step, nesterov("gradient added"), ["adds the gradient"]),
     (check_nesterov_step, nesterov("from the look-ahead"), ["steps from the look-ahead"]),
     (check_nesterov_step, nesterov("old velocity"), ["steps with the old velocity"]),
+    (check_stopping_point, stopping("tie"), ["counts a tie as a new best (<=)", "returns (9, 6), expected (4, 1)"]),
+    (check_stopping_point, stopping("late"), ["stops one record late", "t - best >= patience"]),
+    (check_stopping_point, stopping("argmin"), ["records after the stop included"]),
+    (check_stopping_point, stopping("last"), ["keeps the record where it stops, not the best one"]),
+    (check_stopping_point, stopping("no reset"), ["starts again at each new best", "patience = 3: returns (5, 4)"]),
+    (check_stopping_point, stopping("highest"), ["watches for the highest value"]),
+    (check_stopping_point, stopping("len"), ["returns len(watched) when the run never stops"]),
+    (check_stopping_point, stopping("values"), ["values of the records: return their indices"]),
 ]
 
 
@@ -1248,9 +1316,10 @@ def test_a_training_transfer_mistake_is_named(check, function, words, capsys):
 
 
 def test_the_transfer_references_pass(capsys):
-    from helpers import lr_range_test, nesterov_step
+    from helpers import lr_range_test, nesterov_step, stopping_point
 
-    for check, function in ((check_lr_range_test, lr_range_test), (check_nesterov_step, nesterov_step)):
+    for check, function in ((check_lr_range_test, lr_range_test), (check_nesterov_step, nesterov_step),
+                            (check_stopping_point, stopping_point)):
         verdict, lines = verdict_of(check, function, capsys)
         assert verdict is True and len(lines) == 1 and lines[0].startswith(f"✓ {function.__name__} passes"), lines
 
@@ -1282,7 +1351,7 @@ def confusion_with_and(y, A2):
 
 
 def test_the_confusion_matrix_with_and_is_told_to_use_the_mask_operator(capsys):
-    # 07_evaluation: `y == k and y_hat == k2` fails on arrays; the message fits a mask, not the ReLU exercise
+    # 08_evaluation: `y == k and y_hat == k2` fails on arrays; the message fits a mask, not the ReLU exercise
     verdict, lines = run(check_confusion_matrix, confusion_with_and, capsys)
     assert failed(verdict)
     text = "\n".join(lines)

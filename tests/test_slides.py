@@ -15,8 +15,8 @@ from nbconvert import SlidesExporter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # lessons 01, 02, ..., then appendices A1, A2, ...
-SERIES = ["01_data", "02_forward", "03_backward_loss", "04_backward_gradients", "05_training", "06_training_further",
-          "07_evaluation"]
+SERIES = ["01_data", "02_forward", "03_backward_loss", "04_backward_gradients", "05_training",
+          "06_training_overfitting", "07_training_further", "08_evaluation"]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 NEW_SLIDE = {"slide", "subslide"}
 

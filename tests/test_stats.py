@@ -55,8 +55,8 @@ def flags(only_1, only_2, both=0, neither=0):
     (2, 0, 2 * 1 / 4),                          # n = 2: P(X <= 0) = 1/4, doubled
     (5, 0, 2 * 1 / 32),                         # 1/32 doubled = 0.0625
     (8, 2, 2 * (1 + 10 + 45) / 1024),           # C(10,0) + C(10,1) + C(10,2) over 2^10 = 0.109375
-    (18, 2, 2 * (1 + 20 + 190) / 2**20),        # 07's 400 vs 500 iterations: 0.000402
-    (34, 16, 2 * sum(math.comb(50, k) for k in range(17)) / 2**50),  # 05's early stopping: 0.0153
+    (18, 2, 2 * (1 + 20 + 190) / 2**20),        # 05's (and 08's) 400 vs 500 iterations: 0.000402
+    (34, 16, 2 * sum(math.comb(50, k) for k in range(17)) / 2**50),  # 06's early stopping: 0.0153
     (3, 3, 1.0), (0, 0, 1.0),                   # no evidence either way
 ])
 def test_mcnemar_is_the_exact_two_sided_binomial_tail(only_1, only_2, p_value):
@@ -88,8 +88,8 @@ def test_mcnemar_refuses_bad_input(right_1, right_2, message):
 
 
 @pytest.mark.parametrize("p, text", [
-    (0.000402, "p = 0.00040"),      # 05/07: 400 against 500 iterations on dev, 18 against 2
-    (0.0153, "p = 0.015"),          # 05: early stopping on the dev loss
+    (0.000402, "p = 0.00040"),      # 05/08: 400 against 500 iterations on dev, 18 against 2
+    (0.0153, "p = 0.015"),          # 06: early stopping on the dev loss
     (0.06, "p = 0.060"),            # two digits even when the second is 0
     (0.1, "p = 0.10"),
     (0.25, "p = 0.25"),             # 3 of 3 seeds ahead, two-sided
@@ -98,7 +98,7 @@ def test_mcnemar_refuses_bad_input(right_1, right_2, message):
     (1.0, "p = 1.0"), (1, "p = 1.0"),
     (1e-4, "p = 0.00010"),          # the boundary itself still gets digits
     (0.000099999, "p < 0.0001"),    # just below it does not
-    (4e-157, "p < 0.0001"),         # 07's better against seed network
+    (4e-157, "p < 0.0001"),         # 08's better against seed network
     (0.0, "p < 0.0001"),
     (np.float64(0.0024), "p = 0.0024"), (np.float32(0.5), "p = 0.50"),
 ])

@@ -168,7 +168,24 @@ def test_batches_cover_every_example_once(subset):
     assert np.allclose(np.sort(np.concatenate(seen).sum(axis=1)), np.sort(X.sum(axis=0)), rtol=1e-5)
 
 
-def test_early_stopping_returns_the_parameters_of_the_lowest_dev_loss(subset, mnist):
+@pytest.fixture(scope="module")
+def full_run_300(subset, mnist):
+    """1,000 iterations on 300 images with dev records every 20 and no early stopping: the records to stop on."""
+    X, Y, _ = subset
+    return gradient_descent(X[:, :300], Y[:, :300], 0.5, 1000, rng=np.random.default_rng(0), record_every=20,
+                            X_dev=mnist["X_dev"], y_dev=mnist["y_dev"], progress="off")[1]
+
+
+def stops_as_the_records_say(history, full, watched):
+    """stopping_point (the transfer exercise of 06), read off the full run's records, stops where the loop did."""
+    from helpers import stopping_point
+
+    stop, best = stopping_point(watched, 5)
+    assert stop < len(watched) - 1  # it stops early: two stops compared, not two ends
+    assert (full["iteration"][stop], full["iteration"][best]) == (history["iteration"][-1], history["best_iteration"])
+
+
+def test_early_stopping_returns_the_parameters_of_the_lowest_dev_loss(subset, mnist, full_run_300):
     X, Y, _ = subset
     X_small, Y_small = X[:, :300], Y[:, :300]  # 300 images: the dev loss soon rises again
     seen = {}
@@ -179,6 +196,7 @@ def test_early_stopping_returns_the_parameters_of_the_lowest_dev_loss(subset, mn
     assert history["dev_loss"][history["iteration"].index(best)] == min(history["dev_loss"])
     assert history["iteration"][-1] == best + 5 * 20 < 1000  # stopped 5 records after the best
     assert all(np.array_equal(p, q) for p, q in zip(params, seen[best]))
+    stops_as_the_records_say(history, full_run_300, full_run_300["dev_loss"])
     with pytest.raises(ValueError, match="patience"):
         gradient_descent(X_small, Y_small, 0.5, 10, patience=3, progress="off")  # no dev set
 
@@ -228,7 +246,7 @@ def test_train_seed_network_keeps_only_recorded_iterations(keep):
         train_seed_network({}, keep=keep)  # refused before any training
 
 
-def test_early_stopping_on_the_dev_error_keeps_the_fewest_mistakes(subset, mnist):
+def test_early_stopping_on_the_dev_error_keeps_the_fewest_mistakes(subset, mnist, full_run_300):
     from helpers.training import STOP_ON
 
     X, Y, _ = subset
@@ -242,6 +260,7 @@ def test_early_stopping_on_the_dev_error_keeps_the_fewest_mistakes(subset, mnist
     assert history["dev_accuracy"].index(max(history["dev_accuracy"])) == at  # the first record with the fewest
     assert evaluate(params, mnist["X_dev"], mnist["y_dev"])[1] == history["dev_accuracy"][at]
     assert history["iteration"][-1] == best + 5 * 20 or history["iteration"][-1] == 1000
+    stops_as_the_records_say(history, full_run_300, [1 - a for a in full_run_300["dev_accuracy"]])
     assert STOP_ON == ("dev_loss", "dev_error")
     with pytest.raises(ValueError, match="stop_on"):
         gradient_descent(X_small, Y_small, 0.5, 10, patience=3, stop_on="dev_accuracy", **kwargs)
@@ -276,3 +295,11 @@ def test_lr_range_test_takes_one_step_per_alpha_from_where_the_last_left_off(sub
                                alpha)
         assert np.isclose(loss, cross_entropy_loss(forward_prop(*params, X64)[3], Y64))
     assert losses.shape == (7,) and losses[-1] < losses[0]
+
+
+def test_stopping_point_ties_and_never_stopping():
+    from helpers import stopping_point
+
+    assert stopping_point([0.5, 0.4, 0.4, 0.4], 2) == (3, 1)  # a tie is no new best
+    assert stopping_point([0.5, 0.4, 0.3], 2) == (2, 2)  # never stops: the last record, the best
+    assert stopping_point([0.5], 1) == (0, 0)

@@ -58,14 +58,14 @@ DARK_PICTURES = {"filter": "invert(0.9) hue-rotate(180deg)"}
 #: Cell id -> slide type, for cells that must start a new (sub)slide at the presenting font size.
 SPLITS = {
     "4f81448f": "subslide",  # 02: the forward stepper (630 px tall) on a subslide of its own
-    "6261e859": "subslide",  # 05: the prediction browser (580 px)
-    "97b2a417": "subslide",  # 06: gradient_descent's loop as it runs (530 px of printed source)
+    "6261e859": "subslide",  # 08: the prediction browser (580 px)
+    "97b2a417": "subslide",  # A1: gradient_descent's loop as it runs (530 px of printed source)
     "c0d68546": "subslide",  # 05: McNemar against independent samples, after the count of disagreements
-    "7219f4be": "subslide",  # 05: early stopping against 1,000 iterations, after the two stopped runs
+    "7219f4be": "subslide",  # 06: early stopping against 1,000 iterations, after the two stopped runs
     "c0feeffe": "subslide",  # A1: why half the arithmetic is not half the time, after the timing
-    "28f492b5": "subslide",  # 06: one epoch of batches against 500 iterations, the seeds' loop and its count
-    "f7e96910": "subslide",  # 06: paired(), He's start minus the seed's, seed by seed
-    "55696cea": "subslide",  # 06: momentum against plain steps, paired by seed
+    "28f492b5": "subslide",  # 07: one epoch of batches against 500 iterations, the seeds' loop and its count
+    "f7e96910": "subslide",  # 07: paired(), He's start minus the seed's, seed by seed
+    "55696cea": "subslide",  # 07: momentum against plain steps, paired by seed
 }
 
 
