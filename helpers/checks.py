@@ -954,6 +954,9 @@ def _l2_problem(name, out, dP, P, weight_decay):
     if not exact:
         return f"is not the loss's gradient plus weight_decay times the weight: {spec}"
     if abs(a - 1) > 1e-6:
+        if abs(a) < 1e-9 and abs(c - (1 - weight_decay)) < 1e-6:
+            return ("returns the decayed weight (1 - weight_decay) * W, not a gradient: the penalty adds "
+                    f"weight_decay * W to the gradient, and the update step does the rest, so {spec}")
         if abs(a) < 1e-9:
             return f"drops the loss's own gradient, keeping only the penalty's: {spec}"
         return f"scales the loss's own gradient by {a:.2g}: {spec}"
@@ -1972,6 +1975,37 @@ def _stop_never_resets(watched, patience):
     return len(watched) - 1, best
 
 
+def _stop_before_best(watched, patience):
+    best = 0
+    for t, value in enumerate(watched):
+        if t - best >= patience:
+            return t, best
+        if value < watched[best]:
+            best = t
+    return len(watched) - 1, best
+
+
+def _stop_previous(watched, patience):
+    best = 0
+    for t, value in enumerate(watched):
+        if t > 0 and value < watched[t - 1]:
+            best = t
+        if t - best >= patience:
+            return t, best
+    return len(watched) - 1, best
+
+
+def _stop_after_lowest(clamped):
+    def stop(watched, patience):
+        best = int(np.argmin(watched))
+        return (min(best + patience, len(watched) - 1) if clamped else best + patience), best
+    return stop
+
+
+_AFTER_LOWEST = ("takes the lowest record of the whole list and stops `patience` records after it: the run never sees "
+                 "the records after its stop; walk through them in order, as the loop does")
+
+
 def _stop_highest(watched, patience):
     return stopping_point([-v for v in watched], patience)
 
@@ -1982,6 +2016,12 @@ def _stop_past_the_end(watched, patience):
 
 
 _STOP_MISTAKES = [
+    (_stop_before_best, "tests the stop before it looks at the record: a record that is a new best restarts the "
+                        "patience, so first update the best, then test t - best >= patience"),
+    (_stop_previous, "compares each record with the one just before it: a new best must be lower than every "
+                     "record before it, the best so far, watched[best]"),
+    (_stop_after_lowest(clamped=True), _AFTER_LOWEST),
+    (_stop_after_lowest(clamped=False), _AFTER_LOWEST),
     (_stop_tie_is_progress, "counts a tie as a new best (<=): a record is a new best only when it is lower than "
                             "every record before it (<), so a tie does not reset the patience"),
     (_stop_shifted(1), "stops one record late: stop at the first record `patience` records after the best, "
@@ -2004,6 +2044,8 @@ _STOP_CASES = [
     ([0.9, 0.7, 0.8, 0.8, 0.7, 0.8, 0.6, 0.9, 0.9, 0.9, 0.5], 3),  # a tie at record 4; a lower record after the stop
     ([0.9, 0.95, 0.8, 0.85, 0.7, 0.75, 0.6, 0.65, 0.66, 0.67, 0.68], 3),  # a new best every other record
     ([0.9, 0.8, 0.85, 0.7, 0.75, 0.72], 3),  # never stops: the last record, the best at 3
+    ([1.0, 0.9, 0.95, 0.95, 0.5, 0.6, 0.6, 0.6], 3),  # a new best exactly `patience` records after the last one
+    ([0.5, 0.6, 0.7, 0.8, 0.9], 3),  # record 0 stays the best
 ]
 
 
@@ -2022,22 +2064,36 @@ def _stopping_case(watched, patience):
         got, want = tuple(int(x) for x in out), stopping_point(watched, patience)
         if got == want:
             return []
-        for mistake, message in _STOP_MISTAKES:
-            if mistake(watched, patience) == got:
-                return [f"{message} ({where}: returns {got}, expected {want})"]
+        here = [(mistake, message) for mistake, message in _STOP_MISTAKES if mistake(watched, patience) == got]
+        if len(here) > 1:  # several mistakes give this answer here: keep the one that explains every list
+            answers = [_call(f, list(w), p) for w, p in _STOP_CASES]
+            everywhere = [(m, text) for m, text in here
+                          if all(_same_indices(a, m(w, p)) for a, (w, p) in zip(answers, _STOP_CASES))]
+            here = everywhere or here
+        if here:
+            return [f"{here[0][1]} ({where}: returns {got}, expected {want})"]
         return [f"returns {got}, expected (stop, best) = {want} {where}"]
     return case
+
+
+def _same_indices(answer, expected):
+    try:
+        return tuple(int(x) for x in answer) == tuple(expected)
+    except (TypeError, ValueError):
+        return False
 
 
 def check_stopping_point(stopping_point_function):
     """Check a student's ``stopping_point(watched, patience)`` -> (stop, best), two record indices.
 
-    Used in ``06_training_overfitting.ipynb`` (the transfer exercise). Three short lists, patience 3. Diagnoses: a tie
-    counted as a new best, a stop one record early or late, the best taken over records after the stop, the stopping
-    record kept instead of the best, a patience that never restarts at a new best, the highest value watched instead
-    of the lowest, ``len(watched)`` for the last index, values returned instead of indices, a wrong number of
-    returned values. Every finding prints the list it was found on. Returns None when all tests pass, else raises
-    CheckFailed.
+    Used in ``06_training_overfitting.ipynb`` (the transfer exercise). Five short lists, patience 3. Diagnoses: the
+    stop tested before the record is looked at, each record compared with the one before it, a tie counted as a new
+    best, a stop one record early or late, the best taken over records after the stop (or the stop placed after the
+    lowest of the whole list), the stopping record kept instead of the best, a patience that never restarts at a new
+    best, the highest value watched instead of the lowest, ``len(watched)`` for the last index, values returned
+    instead of indices, a wrong number of returned values; when several of these give the student's answer on one
+    list, the one that gives it on every list is named. Every finding prints the list it was found on. Returns None
+    when all tests pass, else raises CheckFailed.
     """
     return _run(stopping_point_function, [_stopping_case(w, p) for w, p in _STOP_CASES],
                 "it stops `patience` records after the best so far and keeps the best record")

@@ -1281,6 +1281,48 @@ def stopping(mistake):
     return stopping_point_with_a_mistake
 
 
+def stopping_tested_first(watched, patience):  # the hint's order reversed
+    best = 0
+    for t, value in enumerate(watched):
+        if t - best >= patience:
+            return t, best
+        if value < watched[best]:
+            best = t
+    return len(watched) - 1, best
+
+
+def stopping_against_the_previous(watched, patience):
+    best = 0
+    for t in range(1, len(watched)):
+        if watched[t] < watched[t - 1]:
+            best = t
+        if t - best >= patience:
+            return t, best
+    return len(watched) - 1, best
+
+
+def stopping_waited_from_1(watched, patience):
+    best, wait = 0, 1
+    for t in range(1, len(watched)):
+        if watched[t] < watched[best]:
+            best, wait = t, 0
+        else:
+            wait += 1
+        if wait >= patience:
+            return t, best
+    return len(watched) - 1, best
+
+
+def stopping_after_the_lowest(watched, patience):
+    best = int(np.argmin(watched))
+    return best + patience, best
+
+
+def l2_decayed_weights(grads, params, weight_decay):
+    dW1, db1, dW2, db2 = grads
+    return (1 - weight_decay) * params[0], db1, (1 - weight_decay) * params[2], db2
+
+
 TRAINING_TRANSFER_MISTAKES = [
     (check_lr_range_test, range_test("before"), ["records the loss before each step"]),
     (check_lr_range_test, range_test("restart"), ["starts every step from the first parameters"]),
@@ -1301,6 +1343,12 @@ TRAINING_TRANSFER_MISTAKES = [
     (check_stopping_point, stopping("highest"), ["watches for the highest value"]),
     (check_stopping_point, stopping("len"), ["returns len(watched) when the run never stops"]),
     (check_stopping_point, stopping("values"), ["values of the records: return their indices"]),
+    (check_stopping_point, stopping_tested_first, ["tests the stop before it looks at the record",
+                                                   "returns (4, 1), expected (7, 4)"]),
+    (check_stopping_point, stopping_against_the_previous, ["compares each record with the one just before it"]),
+    (check_stopping_point, stopping_waited_from_1, ["stops one record early", "expected (3, 0)"]),
+    (check_stopping_point, stopping_after_the_lowest, ["stops `patience` records after it"]),
+    (check_l2_gradients, l2_decayed_weights, ["dW1, dW2: returns the decayed weight (1 - weight_decay) * W"]),
 ]
 
 
