@@ -1049,6 +1049,8 @@ def _momentum_case(alpha, momentum, zero_velocity=False):
             if problem:
                 return [f"its {what}: {problem}"]
         ref_params, ref_velocity = momentum_step(params, velocity, grads, alpha, momentum)
+        if all(_close_or_false(a, b) for a, b in zip((*new_params, *new_velocity), (*ref_velocity, *ref_params))):
+            return ["returns (velocity, params): the right tuples in the wrong order; return params, velocity"]
         if _pytorch_style(out, params, velocity, grads, alpha, momentum):
             return [_PYTORCH]
         if _average_style(out, params, velocity, grads, alpha, momentum):
@@ -1151,7 +1153,8 @@ def check_momentum_step(momentum_step_function):
     (uphill), alpha ignored, the old velocity not scaled by momentum or forgotten, P - V for P + V, a step
     with the old velocity, a plain gradient step, the inputs changed in place (``V *= momentum``), a
     velocity built from the parameters, PyTorch's convention (V := momentum V + dP, P := P - alpha V), the
-    moving-average one (V := momentum V + (1 - momentum) dP, P := P - alpha V);
+    moving-average one (V := momentum V + (1 - momentum) dP, P := P - alpha V), (velocity, params) returned in
+    the wrong order;
     messages write the combination computed with its signs; with momentum 0 it must be ``update_params``.
     Returns None when all tests pass, else raises CheckFailed.
     """
@@ -1313,7 +1316,8 @@ def check_digit_means(digit_means_function):
     along axis=0 (per image: ValueError) or without an axis (one number per digit), M transposed
     (10 × 784), range(9) (9 columns), sums instead of means, sums divided by all m images,
     a second division by 255, every column the mean of all images, the columns in the wrong order, the
-    inputs changed in place, a wrong shape, a forgotten ``return``. Returns True only when all tests pass.
+    inputs changed in place, a wrong shape, a forgotten ``return``. Returns None when all tests pass, else raises
+    CheckFailed.
     """
     return _run(digit_means_function, [_digit_means_case], "column k of M is the mean image of digit k")
 
@@ -1400,8 +1404,8 @@ def check_leaky_relu(leaky_relu_function):
     shows). Diagnoses: Python's ``max`` or an ``if`` on arrays (ambiguous truth value), ``np.max`` for
     ``np.maximum`` (a TypeError, or one number), plain ReLU (0 for Z < 0), the slope on the positive side,
     a slope typed in, the sign of the negative side, the derivative returned instead, the input changed in
-    place (``Z[Z < 0] *= slope``), a flat result, a forgotten ``return``. Returns True only when all tests
-    pass.
+    place (``Z[Z < 0] *= slope``), a flat result, a forgotten ``return``. Returns None when all tests pass,
+    else raises CheckFailed.
     """
     return _run(leaky_relu_function, [_leaky_relu_case(0.1), _leaky_relu_case(0.01)],
                 "Z where Z > 0, slope * Z elsewhere, for the slope passed in")
@@ -1514,7 +1518,7 @@ def check_squared_error_gradient(squared_error_gradient_function):
     of the Jacobian (diag(a), or the sigmoid's a (1 - a)), the inner product a.T @ a (a number) for the outer
     a @ a.T (which also leaves only diag(a); told apart by a probe with Y = 0), only - a aᵀ, J @ a - Y, the
     softmax applied twice, J built from z, z - Y for a - Y, J itself returned, `*` for `@` (10 × 10), a flat
-    (10,) answer, a matrix product that does not fit. Returns True only when all tests pass.
+    (10,) answer, a matrix product that does not fit. Returns None when all tests pass, else raises CheckFailed.
     """
     cases = [_squared_error_case(z, Y) for z, Y in _squared_error_inputs()]
     return _run(squared_error_gradient_function, [_together(*cases)],
@@ -1646,7 +1650,7 @@ def check_leaky_relu_derivative(leaky_relu_derivative_function):
     the gradient check of a 784-10-10 network with leaky-ReLU hidden units whose dZ1 uses the student's slope.
     Diagnoses: ReLU' (0 for z < 0), the values instead of the slope, swapped slopes, - leak, leak · z, 1
     everywhere, a hard-coded leak, Python's ``if`` on an array, a reduction to one number (np.max, max), a
-    wrong shape, a missing ``leak`` argument. Returns True only when all tests pass.
+    wrong shape, a missing ``leak`` argument. Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(leaky_relu_derivative_function,
                 [_together(_leaky_slope_case(0.01), _leaky_slope_case(0.2)), _leaky_corner_case,
@@ -1798,7 +1802,8 @@ def check_lr_range_test(lr_range_test_function):
     Used in ``05_training.ipynb`` (the transfer exercise). On 40 fixed random images (float64) and 10 growing
     alphas, compared with ``helpers.lr_range_test``. Diagnoses: the loss recorded before each step, every step
     from the first parameters, one alpha for all steps, a step uphill, the starting loss added (n + 1 losses),
-    a tuple per alpha, the inputs changed in place, a forgotten return. Returns True only when all tests pass.
+    a tuple per alpha, the inputs changed in place, a forgotten return. Returns None when all tests pass, else
+    raises CheckFailed.
     """
     return _run(lr_range_test_function, [_range_test_case],
                 "one step per alpha, in order, from where the last one left off, and the loss after it")
@@ -1915,7 +1920,7 @@ def check_recall_precision(recall_precision_function):
     k's sum). Diagnoses: rows and columns swapped (or the two returned in the wrong order), a division by
     C.sum(), a (10, 10) result from keepdims=True, counts instead of fractions, percent, integer division,
     1 minus the fraction, the accuracy returned instead, one array returned, C changed in place.
-    Returns True only when all tests pass.
+    Returns None when all tests pass, else raises CheckFailed.
     """
     C, small = _recall_precision_inputs()
     return _run(recall_precision_function, [_recall_precision_case(C), _recall_precision_case(small)],
@@ -1929,7 +1934,8 @@ def check_nesterov_step(nesterov_step_function):
     4-tuple; here a fixed non-linear one, so that the point where it is taken shows. The spec: g = gradient(P +
     momentum V), V := momentum V - alpha g, P := P + V. Diagnoses: the gradient taken at P (plain momentum), at
     P + V or at P - momentum V, the gradient added, a step from the look-ahead, P - V, the old velocity, the
-    inputs changed in place, the gradient called on one array. Returns True only when all tests pass.
+    inputs changed in place, the gradient called on one array. Returns None when all tests pass, else raises
+    CheckFailed.
     """
     return _run(nesterov_step_function, [_nesterov_case(0.1, 0.9), _nesterov_case(0.05, 0.5)],
                 "g = gradient(P + momentum V), V := momentum V - alpha g, then P := P + V")

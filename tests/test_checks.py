@@ -1089,6 +1089,11 @@ def momentum_moving_average(params, velocity, grads, alpha, mu):
     return tuple(P - alpha * V for P, V in zip(params, velocity)), velocity
 
 
+def momentum_swapped_return(params, velocity, grads, alpha, mu):
+    new_params, new_velocity = momentum_step(params, velocity, grads, alpha, mu)
+    return new_velocity, new_params
+
+
 def momentum_unscaled_gradient(params, velocity, grads, alpha, mu):
     velocity = tuple(mu * V + dP for V, dP in zip(velocity, grads))
     return tuple(P + V for P, V in zip(params, velocity)), velocity
@@ -1125,6 +1130,8 @@ REAL_MISTAKES = [  # (check, wrong function, words the diagnosis must contain)
       "P := P + V (plus)"]),
     (check_momentum_step, momentum_moving_average,  # a student's: the momentum step's alpha 0.1 is 1 - 0.9
      ["the moving-average convention, V := momentum V + (1 - momentum) dP", "V := momentum V - alpha dP"]),
+    (check_momentum_step, momentum_swapped_return,
+     ["returns (velocity, params): the right tuples in the wrong order", "return params, velocity"]),
     (check_momentum_step, momentum_unscaled_gradient, ["computes 0.9 V + 1 dP", "0.9 V - 0.1 dP"]),
 ]
 
