@@ -1733,18 +1733,20 @@ def _range_test_inputs():
     return params, X, Y, np.logspace(-2, 0.5, 10)
 
 
-def _range_test_variant(params, X, Y, alphas, before=False, restart=False, alpha_fixed=None, sign=-1.0):
+def _range_test_variant(params, X, Y, alphas, before=False, restart=False, alpha_fixed=None, sign=-1.0,
+                        stale=False):
     """The losses of a range test with one mistake (or none): the reference and its classic variants."""
     from .network import backward_prop
 
-    start, losses = params, []
+    start, losses, grads = params, [], None
     for alpha in alphas:
         if restart:
             params = start
         Z1, A1, Z2, A2 = forward_prop(*params, X)
         if before:
             losses.append(cross_entropy_loss(A2, Y))
-        grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
+        if grads is None or not stale:  # stale: the gradient of the first parameters, reused at every step
+            grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
         a = alpha if alpha_fixed is None else alpha_fixed
         params = tuple(P + sign * a * dP for P, dP in zip(params, grads))
         if not before:
@@ -1786,6 +1788,8 @@ def _range_test_case(f):
         (dict(alpha_fixed=alphas[-1]), f"steps with the last alpha ({alphas[-1]:.2g}) every time: step i uses "
                                        "alphas[i]"),
         (dict(sign=+1.0), "moves uphill: a step subtracts the gradient, W := W - alpha * dW"),
+        (dict(stale=True), "reuses the gradient of the first parameters at every step: compute the gradient again "
+                           "at each step, at the parameters that step starts from"),
         (dict(before=True, restart=True), "computes the loss of the first parameters only: carry the parameters on "
                                           "and record the loss after each step"),
     ]
@@ -1801,9 +1805,9 @@ def check_lr_range_test(lr_range_test_function):
 
     Used in ``05_training.ipynb`` (the transfer exercise). On 40 fixed random images (float64) and 10 growing
     alphas, compared with ``helpers.lr_range_test``. Diagnoses: the loss recorded before each step, every step
-    from the first parameters, one alpha for all steps, a step uphill, the starting loss added (n + 1 losses),
-    a tuple per alpha, the inputs changed in place, a forgotten return. Returns None when all tests pass, else
-    raises CheckFailed.
+    from the first parameters, one alpha for all steps, a step uphill, the first gradient reused at every step,
+    the starting loss added (n + 1 losses), a tuple per alpha, the inputs changed in place, a forgotten return.
+    Returns None when all tests pass, else raises CheckFailed.
     """
     return _run(lr_range_test_function, [_range_test_case],
                 "one step per alpha, in order, from where the last one left off, and the loss after it")

@@ -1241,7 +1241,8 @@ def range_test(mistake):
             Z1, A1, Z2, A2 = forward_prop(*params, X)
             if mistake == "before":
                 losses.append(cross_entropy_loss(A2, Y))
-            grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
+            if mistake != "gradient once" or not losses:
+                grads = backward_prop(Z1, A1, Z2, A2, params[0], params[2], X, Y)
             step = alphas[0] if mistake == "first alpha" else alpha
             params = update_params(*params, *grads, -step if mistake == "uphill" else step)
             if mistake != "before":
@@ -1336,6 +1337,7 @@ TRAINING_TRANSFER_MISTAKES = [
     (check_lr_range_test, range_test("first alpha"), ["steps with alphas[0]", "step i uses alphas[i]"]),
     (check_lr_range_test, range_test("uphill"), ["moves uphill", "W := W - alpha * dW"]),
     (check_lr_range_test, range_test("start too"), ["returns 11 losses for 10 alphas"]),
+    (check_lr_range_test, range_test("gradient once"), ["reuses the gradient of the first parameters at every step"]),
     (check_lr_range_test, range_test("no return"), ["returns None", "return losses"]),
     (check_nesterov_step, nesterov("gradient at P"), ["takes the gradient at P,", "P + momentum * V"]),
     (check_nesterov_step, nesterov("gradient at P + V"), ["takes the gradient at P + V"]),
