@@ -1947,14 +1947,22 @@ def check_nesterov_step(nesterov_step_function):
 
 # ---------------------------------------------------------------- 06: early stopping from the records (transfer)
 
-def _stop_tie_is_progress(watched, patience):
+def _stop_walk(watched, patience, new_best, test_first=False):
+    """stopping_point's walk with a student's rule for a new best (``new_best(t, best)``) and, with ``test_first``,
+    the stop tested before the record is looked at: the variants of the mistakes below."""
     best = 0
-    for t, value in enumerate(watched):
-        if value <= watched[best]:
+    for t in range(len(watched)):
+        if test_first and t - best >= patience:
+            return t, best
+        if new_best(t, best):
             best = t
-        if t - best >= patience:
+        if not test_first and t - best >= patience:
             return t, best
     return len(watched) - 1, best
+
+
+def _stop_tie_is_progress(watched, patience):
+    return _stop_walk(watched, patience, lambda t, best: watched[t] <= watched[best])
 
 
 def _stop_shifted(shift):
@@ -1986,23 +1994,11 @@ def _stop_never_resets(watched, patience):
 
 
 def _stop_before_best(watched, patience):
-    best = 0
-    for t, value in enumerate(watched):
-        if t - best >= patience:
-            return t, best
-        if value < watched[best]:
-            best = t
-    return len(watched) - 1, best
+    return _stop_walk(watched, patience, lambda t, best: watched[t] < watched[best], test_first=True)
 
 
 def _stop_previous(watched, patience):
-    best = 0
-    for t, value in enumerate(watched):
-        if t > 0 and value < watched[t - 1]:
-            best = t
-        if t - best >= patience:
-            return t, best
-    return len(watched) - 1, best
+    return _stop_walk(watched, patience, lambda t, best: t > 0 and watched[t] < watched[t - 1])
 
 
 def _stop_after_lowest(clamped):

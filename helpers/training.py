@@ -231,10 +231,11 @@ class _Run:
 
     ``patience``: stop once the watched dev metric (``stop_on``: the dev loss, or the dev error
     1 - accuracy) has not improved for this many records, and hand back the parameters of the record
-    where it was lowest (the first such record on a tie; early stopping; needs a dev set).
+    where it was lowest (the first such record on a tie; early stopping; needs a dev set). The rule is
+    ``stopping_point``'s, applied to the records so far at every record.
     """
 
-    def __init__(self, total, label, progress, train, dev, callback, patience, every, stop_on="dev_loss"):
+    def __init__(self, total, label, progress, train, dev, callback, patience, stop_on="dev_loss"):
         if patience is not None and (dev is None or int(patience) != patience or patience < 1):
             raise ValueError(
                 f"patience must be a whole number >= 1 of records and needs X_dev, y_dev; got {patience!r}."
@@ -242,9 +243,10 @@ class _Run:
         if stop_on not in STOP_ON:
             raise ValueError(f"stop_on must be one of {STOP_ON}; got {stop_on!r}.")
         self.history, self.train, self.dev = new_history(), train, dev
-        self.callback, self.patience, self.every, self.stop_on = callback, patience, every, stop_on
+        self.callback, self.patience, self.stop_on = callback, patience, stop_on
         self.bar = Progress(total, label, mode=progress)
-        self.best = None  # (dev loss, iteration, params) of the best record so far, with patience
+        self.watched = []  # the watched dev metric at each record, with patience
+        self.best = None  # (iteration, params) of the best record so far, with patience
 
     def record(self, i, params):
         """Record at ``i``; return True when early stopping says stop."""
@@ -260,9 +262,11 @@ class _Run:
             watched = self.history["dev_loss"][-1]
         else:
             watched = 1 - self.history["dev_accuracy"][-1]
-        if self.best is None or watched < self.best[0]:
-            self.best = (watched, i, params)
-        return i - self.best[1] >= self.patience * self.every
+        self.watched.append(watched)
+        stop, best = stopping_point(self.watched, self.patience)  # the rule, decided on the records so far
+        if best == len(self.watched) - 1:
+            self.best = (i, params)
+        return stop - best >= self.patience
 
     def diverged(self, where, i, alpha, params):
         return _diverged(where, i, alpha, params, self.history, self.bar)
@@ -272,8 +276,8 @@ class _Run:
         self.bar.close()
         if self.patience is None:
             return params
-        self.history["best_iteration"] = self.best[1]
-        return self.best[2]
+        self.history["best_iteration"] = self.best[0]
+        return self.best[1]
 
 
 def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uniform", X_dev=None, y_dev=None,
@@ -316,7 +320,7 @@ def gradient_descent(X, Y, alpha, iterations, params=None, rng=None, scheme="uni
     def train(params):  # the training metrics: evaluate(params, X, y), block by block
         return block_loss_accuracy(*params, blocks)
 
-    run = _Run(iterations, "gradient descent", progress, train, dev, callback, patience, record_every, stop_on)
+    run = _Run(iterations, "gradient descent", progress, train, dev, callback, patience, stop_on)
     run.record(0, params)  # iteration 0: the start, before any step
     for i in range(1, iterations + 1):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught just below, with a clear message
@@ -397,7 +401,7 @@ def minibatch_sgd(X, Y, alpha, epochs, batch_size=64, momentum=0.9, params=None,
     """
     rng = np.random.default_rng(0) if rng is None else rng
     params, y, dev = _prepare(X, Y, params, rng, scheme, X_dev, y_dev)
-    run = _Run(epochs, "mini-batch SGD", progress, partial(evaluate, X=X, y=y, Y=Y), dev, callback, patience, 1,
+    run = _Run(epochs, "mini-batch SGD", progress, partial(evaluate, X=X, y=y, Y=Y), dev, callback, patience,
                stop_on)
     run.record(0, params)  # epoch 0: the start, before any step
     images, labels = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)  # one example per row, for batches
@@ -484,10 +488,10 @@ def stopping_point(watched, patience):
     """Early stopping decided from the records alone: ``(stop, best)``, two record indices.
 
     Taught in ``06_training_overfitting.ipynb`` (the transfer exercise); ``gradient_descent`` and ``minibatch_sgd``
-    stop this way while they run (``patience=``). ``watched`` holds the watched dev metric at each record, record 0
-    being the start. A record is a new best when it is lower than every record before it (a tie is not); the run
-    stops at the first record ``patience`` records after the best so far, or at the last record if none is, and
-    keeps the parameters of the best record before the stop.
+    (``patience=``) call it at every record, on the records so far. ``watched`` holds the watched dev metric at
+    each record, record 0 being the start. A record is a new best when it is lower than every record before it (a
+    tie is not); the run stops at the first record ``patience`` records after the best so far, or at the last record
+    if none is, and keeps the parameters of the best record before the stop.
     """
     best = 0
     for t, value in enumerate(watched):
