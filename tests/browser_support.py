@@ -128,12 +128,13 @@ def new_page(browser, allowed=("http://127.0.0.1:", "ws://127.0.0.1:", "data:", 
     return DECK.blocking_page(browser, allowed)
 
 
-def screenshot(page, name):
-    """Save what is on screen as $SLIDE_SCREENSHOTS/<name>.png when that variable names a folder (to look at)."""
+def screenshot(page, name, element=None):
+    """Save what is on screen (or ``element``, a locator, whole) as $SLIDE_SCREENSHOTS/<name>.png when that
+    variable names a folder (to look at)."""
     folder = os.environ.get("SLIDE_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        (element or page).screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def too_small(where, sizes):
