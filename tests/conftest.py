@@ -5,6 +5,11 @@ one BLAS thread: two workers whose kernels each start OpenBLAS's two threads ove
 and OpenBLAS's spinning threads then made a notebook run many times slower (measured 2026-12-06: the training and
 evaluation notebooks and A3 under nbval with two workers did not finish in 2.5 minutes; with one BLAS thread each,
 all of them in under 1.5).
+
+The longest files start first (``LONGEST_FIRST``; the others follow in collection order): pytest-xdist's
+``--dist loadfile`` hands whole files to the workers in the order of its queue, and by default it sorts that
+queue by the number of tests in a file, which put the two browser files (few tests, minutes each) last, so one
+worker walked decks alone long after the other had finished (measured 2026-12-07: 949 s, about one core busy).
 """
 
 import os
@@ -18,6 +23,28 @@ import pytest  # noqa: E402
 from browser_support import browser, lab  # noqa: E402, F401  (the real-browser tests' Chromium and JupyterLab)
 
 from helpers import load_data, one_hot  # noqa: E402
+
+#: The files that take longest, longest first (seconds alone on a quiet 2-core machine, 2026-12-07): the live
+#: JupyterLab tests (~300, with kernels beside), the offline decks (~190), nbgrader's round trip (~55), the
+#: training and evaluation notebooks and A3 (~35 each), the real install (~20), the plots (~20), the widgets (~18).
+LONGEST_FIRST = ["tests/test_browser_live.py", "tests/test_browser_decks.py", "tests/test_nbgrader.py",
+                 "notebooks/08_evaluation.ipynb", "notebooks/07_training_further.ipynb",
+                 "notebooks/06_training_overfitting.ipynb", "notebooks/05_training.ipynb",
+                 "notebooks/A3_hidden_units.ipynb", "tests/test_install.py", "tests/test_plots.py",
+                 "tests/test_widgets.py"]
+
+
+def pytest_configure(config):
+    """Keep the files in the order of the collection (sorted below) when pytest-xdist hands them out."""
+    if getattr(config.option, "loadscopereorder", None) is not None:  # pytest-xdist >= 3.6
+        config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The files of ``LONGEST_FIRST`` first, in that order; each file's tests keep their order."""
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @pytest.fixture(scope="session")
