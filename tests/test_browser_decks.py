@@ -146,6 +146,13 @@ def test_offline_deck(deck):
     assert not page.errors, page.errors
 
 
+def open_smallest_deck(decks, browser):
+    """The deck of the lesson with the fewest cells, open in the print view: where the planted tests plant."""
+    _, out = decks
+    smallest = min(LESSONS, key=lambda path: len(nbformat.read(path, 4).cells))
+    return AUDIT.open_deck(browser, out / f"{smallest.stem}.slides.html")
+
+
 PLANT_MISFITS = """() => { const slides = document.querySelectorAll('.pdf-page section[data-where]');
     const second = slides[1], last = slides[slides.length - 1];
     second.insertAdjacentHTML('beforeend', '<div class="jp-Cell" style="height: 800px">too tall</div>');
@@ -156,9 +163,7 @@ PLANT_MISFITS = """() => { const slides = document.querySelectorAll('.pdf-page s
 def test_the_slide_check_reports_what_is_planted(decks, browser):
     """The slide check can fail: a cell taller than the frame on the second slide and text too small to read on
     the last, planted in the smallest deck, are each reported on their own slide."""
-    _, out = decks
-    smallest = min(LESSONS, key=lambda path: len(nbformat.read(path, 4).cells))
-    page = AUDIT.open_deck(browser, out / f"{smallest.stem}.slides.html")
+    page = open_smallest_deck(decks, browser)
     try:
         second, last = page.evaluate(PLANT_MISFITS)
         problems = slide_problems(page, "planted")
@@ -222,9 +227,7 @@ def test_the_deck_audit_reports_what_is_planted_on_any_slide(decks, browser):
     """The audit can fail: a picture without a text alternative on the second slide and too faint a paragraph on
     the last, planted in the smallest deck, are each reported on their own slide (a slide reveal.js would hide
     from assistive technology until presented is audited as presented)."""
-    _, out = decks
-    smallest = min(LESSONS, key=lambda path: len(nbformat.read(path, 4).cells))
-    page = AUDIT.open_deck(browser, out / f"{smallest.stem}.slides.html")
+    page = open_smallest_deck(decks, browser)
     try:
         second, last = page.evaluate(PLANT)
         found = {(v["rule"], v["where"]) for v in AUDIT.audit_deck(page)}

@@ -19,7 +19,7 @@ every notebook in the same kernel). Then each is checked:
   as text) and widgets render.
 
 The offline decks and pages: tests/test_browser_decks.py. Shared set-up: tests/browser_support.py.
-Set SLIDE_SCREENSHOTS to a folder to keep a screenshot of every step (to look at).
+Set SLIDE_SCREENSHOTS to a folder to keep a screenshot of every slide (to look at).
 """
 
 import json
