@@ -1,6 +1,6 @@
 """What the real-browser tests share: Debian's Chromium driven by Playwright, one JupyterLab server, sizes.
 
-tests/test_browser_live.py runs every notebook in JupyterLab and walks its live slideshow; tests/test_browser_decks.py
+tests/test_browser_live.py opens every notebook in JupyterLab and walks its live slideshow; tests/test_browser_decks.py
 walks the offline decks and audits them and the lesson pages. Two files, so that pytest-xdist (`--dist loadfile`,
 the README's test command) runs them on two workers at once. Their fixtures live here (imported by name there).
 
@@ -34,7 +34,6 @@ MIN_TEXT_PX, MIN_CODE_PX = 20, 18
 MIN_WIDGET_PX = 18  # an explorer's labels, readouts, buttons and messages
 WIDGET_TEXT = ".jupyter-widgets :is(.widget-label, .widget-readout, .widget-html-content, .jupyter-button)"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-RUN_TIMEOUT_MS = 900_000  # all notebooks run at once on 2 shared cores
 
 #: Put on each browser test module: skipped, saying how to install Chromium, where there is none.
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -60,16 +59,31 @@ def _settings(root):
         path.write_text(json.dumps(values))
 
 
+def _trust(folder, data_dir):
+    """Sign every notebook in ``folder`` as trusted for a Jupyter server whose data folder is ``data_dir``."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    notary = NotebookNotary(data_dir=str(data_dir))
+    for path in sorted(folder.glob("*.ipynb")):
+        notary.sign(nbformat.read(path, as_version=4))
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 serving a copy of notebooks/: yields (base URL, token)."""
+    """A JupyterLab server on 127.0.0.1 serving a copy of notebooks/, every copy trusted: yields (base URL, token).
+
+    Trusted as ``jupyter trust notebooks/*.ipynb`` does (signed in this server's own data folder): JupyterLab then
+    draws the widgets saved in a notebook without running it (an untrusted notebook shows their text repr)."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     _settings(root / "settings")
+    _trust(root / "notebooks", data_dir=root / "data")
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(root / "config"),
+           "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_DATA_DIR": str(root / "data"),
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     log = open(root / "server.log", "w")
     server = subprocess.Popen(

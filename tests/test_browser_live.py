@@ -1,22 +1,26 @@
 """The series live in a real browser: JupyterLab and its slideshow in Debian's Chromium, driven by Playwright.
 
-One JupyterLab server (127.0.0.1, a random free port, a token) serves a temporary copy of notebooks/ for
-the whole session; the browser may reach that server only: every request to another host is blocked
-and counted, as in a lecture hall without network. Every notebook opens in a tab of its own; those that show
-widgets start running at once (one kernel each, one BLAS thread each: JupyterLab draws widgets only from a
-running kernel, not from the state saved in the notebook), the others are shown as stored (strict nbval runs
-every notebook in the same kernel). Then each is checked:
+One JupyterLab server (127.0.0.1, a random free port, a token) serves a temporary copy of notebooks/, every
+notebook trusted (as ``jupyter trust`` does), for the whole session; the browser may reach that server only: every
+request to another host is blocked and counted, as in a lecture hall without network. One JupyterLab page (one
+app, as a student has) opens the notebooks one after the other, each with its kernel started, as stored (not run:
+strict nbval runs every notebook; JupyterLab draws a trusted notebook's saved widgets from its saved state). Each
+is checked:
 
-* JupyterLab: "run all" succeeds with no error and no stderr output; every widget output renders as a
-  widget (no "Error displaying widget", no text repr such as ``VBox(children=...``); moving a slider of
-  each explorer (and pressing its button, if it has one) changes the bytes of its picture, also from the
-  keyboard alone; a figure's description reaches the accessibility tree; the dark theme inverts figures;
+* JupyterLab: every widget output renders as a widget (no "Error displaying widget", no text repr such as
+  ``VBox(children=...``), its explorers (a slider and a picture) among them; a figure's description reaches the
+  accessibility tree; the dark theme inverts figures;
 * the live slideshow (jupyterlab-slideshow, started with ``deck:start``): every slide and subslide with all
   its fragments in (a fragment only fades in, keeping its place, so this holds every step of the slide): the
   cells on screen lie inside the 1280 x 720 frame, their text is at least 20 px,
   their code and the explorers' labels, readouts, buttons and messages at least 18 px, figures' smallest
   text at least 18 px as drawn, nothing scrolls sideways, maths is typeset (no ``$$`` or ``\\frac`` left
   as text) and widgets render.
+
+The explorers answer in JupyterLab: a notebook written here builds each of the four (``EXPLORERS``, the calls of
+02, 05, 08 and A3 on an untrained network, so it runs in seconds; the lessons train theirs) and runs in JupyterLab
+with no error or stderr output; moving each explorer's slider (and pressing its button, if it has one) changes
+its picture, also from the keyboard alone.
 
 The offline decks and pages: tests/test_browser_decks.py. Shared set-up: tests/browser_support.py.
 Set SLIDE_SCREENSHOTS to a folder to keep a screenshot of every slide (to look at).
@@ -31,7 +35,6 @@ import pytest
 from browser_support import (
     HEIGHT,
     NOTEBOOKS,
-    RUN_TIMEOUT_MS,
     WIDGET_MIME,
     WIDGET_TEXT,
     WIDTH,
@@ -44,69 +47,36 @@ from browser_support import (
 pytestmark = needs_chromium
 
 # ---------------------------------------------------------------------------------------------
-# JupyterLab: run every notebook
-
-
-def needs_a_kernel(nb):
-    """Whether a notebook shows widgets: JupyterLab draws them (a progress bar, an explorer) only from a running
-    kernel, not from the state saved in the notebook."""
-    return any(WIDGET_MIME in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
+# JupyterLab: one app, the notebooks opened in it one after the other
 
 
 @pytest.fixture(scope="session")
-def running(request, lab, browser):
-    """Open every notebook under test in its own tab and start "run all" at once in those that show widgets:
-    {name: page}. The others are shown as stored (strict nbval runs every notebook, in the same kernel)."""
+def app(lab, browser):
+    """One JupyterLab page (the app, with its launcher): (page, base URL, token)."""
     base, token = lab
-    selected = {item.callspec.params["ran"] for item in request.session.items
-                if hasattr(item, "callspec") and "ran" in item.callspec.params}
-    pages = {}
-    for i, path in enumerate(p for p in NOTEBOOKS if p in selected):
-        page = new_page(browser)
-        page.goto(f"{base}/lab/workspaces/w{i}/tree/notebooks/{path.name}?reset&token={token}")
-        pages[path] = page
-    for path, page in pages.items():
-        page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-            return k && k.status === 'idle' && w.content.widgets.length > 0; }""", timeout=120_000)
-        if needs_a_kernel(nbformat.read(path, as_version=4)):
-            page.evaluate("""() => { window.__ran = undefined;
-                window.jupyterapp.commands.execute('notebook:run-all-cells').then(ok => { window.__ran = ok; },
-                                                                                  e => { window.__ran = String(e); });
-            }""")
-    yield {path.stem: page for path, page in pages.items()}
-    for page in pages.values():
-        page.close()
+    page = new_page(browser)
+    page.goto(f"{base}/lab/workspaces/live?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Launcher')", timeout=120_000)
+    yield page, base, token
+    page.close()
 
 
-@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def ran(request, running):
-    """One notebook open in JupyterLab, after "run all" has finished if it shows widgets: (page, the stored
-    notebook)."""
-    page, nb = running[request.param.stem], nbformat.read(request.param, as_version=4)
-    if needs_a_kernel(nb):
-        page.wait_for_function("window.__ran !== undefined", timeout=RUN_TIMEOUT_MS, polling=500)
-        assert page.evaluate("window.__ran") is True, f"run all failed: {page.evaluate('window.__ran')}"
-    return page, nb
+SHOW = """async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); return true; }"""
+READY = """(path) => { const w = window.jupyterapp.shell.currentWidget;
+    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    return !!(w && w.context && w.context.path === path && w.context.isReady && k && k.status === 'idle'
+              && w.content && w.content.widgets.length > 0); }"""
+CLOSE = """async (path) => { for (const w of window.jupyterapp.shell.widgets('main')) {
+    if (w.context && w.context.path === path) { await w.sessionContext.shutdown(); w.dispose(); } } return true; }"""
+IS_OPEN = """(path) => [...window.jupyterapp.shell.widgets('main')].some(w => w.context && w.context.path === path)"""
 
 
-CELL_OUTPUTS = """() => window.jupyterapp.shell.currentWidget.content.widgets.map(c =>
-    c.model.type === 'code' ? c.model.outputs.toJSON() : [])"""
-
-
-def test_run_all_without_errors_or_stderr(ran):
-    page, nb = ran
-    if not needs_a_kernel(nb):
-        pytest.skip("no widgets: shown as stored (strict nbval runs it, in the same kernel)")
-    problems = []
-    for i, outputs in enumerate(page.evaluate(CELL_OUTPUTS)):
-        for out in outputs:
-            if out["output_type"] == "error":
-                problems.append(f"cell {i}: {out['ename']}: {out['evalue']}")
-            elif out.get("name") == "stderr":
-                problems.append(f"cell {i} wrote to stderr: {''.join(out['text'])[:200]}")
-    assert not problems, "\n".join(problems)
-    assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
+def show(page, path):
+    """Open ``path`` (relative to the server's root) in the app, or bring it to the front, its kernel idle; returns
+    a locator of its notebook panel."""
+    page.evaluate(SHOW, path)
+    page.wait_for_function(READY, arg=path, timeout=120_000)
+    return page.locator(f'[id="{page.evaluate("window.jupyterapp.shell.currentWidget.id")}"]')
 
 
 WIDGET_OUTPUTS = """() => {
@@ -119,27 +89,46 @@ WIDGET_OUTPUTS = """() => {
 }""".replace("@MIME@", WIDGET_MIME)
 
 
-def test_every_widget_renders(ran):
-    page, nb = ran
-    expected = sum(WIDGET_MIME in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
-    deadline = time.monotonic() + 60
-    while True:  # widgets render asynchronously after the run
+def widget_outputs(page, expected, seconds=60):
+    """The current notebook's widget outputs once ``expected`` of them show a widget (or after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while True:  # JupyterLab's widget manager draws the saved state asynchronously, once the kernel is up
         outputs = page.evaluate(WIDGET_OUTPUTS)
         if sum(o["views"] > 0 for o in outputs) >= expected or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(500)
+            return outputs
+        page.wait_for_timeout(250)
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def shown(request, app):
+    """One notebook open in the app, as stored, its saved widgets drawn: (page, the stored notebook, its path in the
+    server). Closed after its tests, its kernel shut down."""
+    page = app[0]
+    nb = nbformat.read(request.param, as_version=4)
+    path = f"notebooks/{request.param.name}"
+    show(page, path)
+    widget_outputs(page, sum(WIDGET_MIME in out.get("data", {}) for c in nb.cells for out in c.get("outputs", [])))
+    yield page, nb, path
+    page.evaluate(CLOSE, path)
+
+
+def test_every_widget_renders(shown):
+    """Every saved widget output is drawn as a widget, the explorers (a slider and a picture) among them."""
+    page, nb, path = shown
+    panel = show(page, path)
+    expected = sum(WIDGET_MIME in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
+    outputs = widget_outputs(page, expected)
     assert len(outputs) == expected, f"{len(outputs)} widget outputs, the stored notebook has {expected}: {outputs}"
     for out in outputs:
         assert out["views"] > 0, f"cell {out['cell']}: no widget rendered"
         assert "Error displaying widget" not in out["text"], f"cell {out['cell']}: {out['text']}"
         assert "(children=" not in out["text"], f"cell {out['cell']} shows a text repr: {out['text']}"
+    assert panel.locator(EXPLORER).count() == explorer_count(nb)
+    assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
 
 
-PICTURE = """async (output) => { const img = output.querySelector('img');
-    if (!img || !img.src) return '';
-    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-    const hash = bytes.reduce((a, b) => (a * 31 + b) >>> 0, 7);
-    return bytes.length + ':' + hash; }"""
+#: An explorer as JupyterLab draws it: an output holding a slider and a picture.
+EXPLORER = ".jp-OutputArea-output:has(.widget-slider):has(img)"
 
 
 def explorer_count(nb):
@@ -161,26 +150,105 @@ def explorer_count(nb):
     return count
 
 
-def test_every_explorer_answers_its_slider(ran):
-    page, nb = ran
-    explorers = page.locator(".jp-OutputArea-output:has(.widget-slider):has(img)")
-    assert explorers.count() == explorer_count(nb)
-    for k in range(explorers.count()):
-        explorer = explorers.nth(k)
-        explorer.scroll_into_view_if_needed()
-        before = explorer.evaluate(PICTURE)
-        handle = explorer.locator(".widget-slider .noUi-handle").first
-        handle.focus()
-        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-        handle.press("ArrowLeft" if at_max else "ArrowRight")
-        buttons = explorer.locator("button.jupyter-button:not(.widget-toggle-button)")
-        if buttons.count():  # the training explorer trains when its button is pressed
-            buttons.first.click()
-        deadline = time.monotonic() + 120
-        while explorer.evaluate(PICTURE) == before:
-            assert time.monotonic() < deadline, f"explorer {k}: its picture did not change after moving its slider"
-            page.wait_for_timeout(250)
-    assert not page.errors, page.errors
+# ---------------------------------------------------------------------------------------------
+# The explorers, live: a notebook that builds each of them, run in JupyterLab
+
+#: Each explorer as a lesson builds it (02, 05, 08, A3), on an untrained network so that the notebook runs in
+#: seconds (08 and A3 train theirs for 500 iterations first); the CSS class finds it in the page.
+EXPLORERS = {
+    "forward_stepper": "forward_stepper(params, X_dev)",
+    "training_explorer": "training_explorer(data['X_train'], data['y_train'], X_dev=X_dev, y_dev=y_dev)",
+    "prediction_browser": "prediction_browser(X_dev, y_dev, params)",
+    "hidden_unit_viewer": "hidden_unit_viewer(params, X_dev, start=init_params(np.random.default_rng(1))[0])",
+}
+LIVE_CHECKS = "notebooks/_live_checks.ipynb"
+
+
+def put_notebook(base, token, path, sources):
+    """Write a notebook of code cells ``sources`` to the server at ``path`` (its contents API)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+    request = urllib.request.Request(f"{base}/api/contents/{path}?token={token}", data=body, method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def live(app):
+    """The notebook of live checks, run in the app ("run all"): the explorers, then a described figure. Yields
+    (page, its panel)."""
+    page, base, token = app
+    setup = ("import numpy as np\n"
+             "from helpers import init_params, load_data\n"
+             "from helpers.widgets import forward_stepper, hidden_unit_viewer, prediction_browser, training_explorer\n"
+             "data = load_data()\n"
+             "X_dev, y_dev = data['X_dev'], data['y_dev']\n"
+             "params = init_params(np.random.default_rng(0))  # untrained: the explorers' pictures, not its skill")
+    explorers = [f"explorer = {call}\nexplorer.add_class('explorer-{name}')\nexplorer"
+                 for name, call in EXPLORERS.items()]
+    figure = ("import matplotlib.pyplot as plt\nfrom helpers.figures import describe, show_descriptions\n"
+              "show_descriptions()\nfig, ax = plt.subplots()\nax.plot([0, 1])\n"
+              "describe(fig, 'a line rising from 0 to 1')\nplt.show()")
+    put_notebook(base, token, LIVE_CHECKS, [setup, *explorers, figure])
+    panel = show(page, LIVE_CHECKS)
+    assert page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')") is True
+    page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+        return w.content.widgets.every(c => c.model.type !== 'code' || c.model.executionCount !== null)
+            && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=300_000, polling=250)
+    yield page, panel
+    page.evaluate(CLOSE, LIVE_CHECKS)
+
+
+CELL_OUTPUTS = """() => window.jupyterapp.shell.currentWidget.content.widgets.map(c =>
+    c.model.type === 'code' ? c.model.outputs.toJSON() : [])"""
+
+
+def test_the_explorers_run_in_jupyterlab_without_errors_or_stderr(live):
+    page, _ = live
+    show(page, LIVE_CHECKS)
+    problems = []
+    for i, outputs in enumerate(page.evaluate(CELL_OUTPUTS)):
+        for out in outputs:
+            if out["output_type"] == "error":
+                problems.append(f"cell {i}: {out['ename']}: {out['evalue']}")
+            elif out.get("name") == "stderr":
+                problems.append(f"cell {i} wrote to stderr: {''.join(out['text'])[:200]}")
+    assert not problems, "\n".join(problems)
+    outputs = widget_outputs(page, len(EXPLORERS))
+    assert len(outputs) == len(EXPLORERS) and all(o["views"] > 0 for o in outputs), outputs
+    assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
+
+
+PICTURE = """async (output) => { const img = output.querySelector('img');
+    if (!img || !img.src) return '';
+    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+    const hash = bytes.reduce((a, b) => (a * 31 + b) >>> 0, 7);
+    return bytes.length + ':' + hash; }"""
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_answers_its_slider(live, name):
+    page, _ = live
+    show(page, LIVE_CHECKS)
+    explorer = page.locator(f".jp-OutputArea-output:has(.explorer-{name})")
+    explorer.scroll_into_view_if_needed()
+    errors = len(page.errors)
+    before = explorer.evaluate(PICTURE)
+    assert before, f"{name}: no picture"
+    handle = explorer.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    handle.press("ArrowLeft" if at_max else "ArrowRight")
+    buttons = explorer.locator("button.jupyter-button:not(.widget-toggle-button)")
+    if buttons.count():  # the training explorer trains when its button is pressed
+        buttons.first.click()
+    deadline = time.monotonic() + 120
+    while explorer.evaluate(PICTURE) == before:
+        assert time.monotonic() < deadline, f"{name}: its picture did not change after moving its slider"
+        page.wait_for_timeout(250)
+    assert page.errors[errors:] == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,11 +337,12 @@ PRESENTED = """(index) => { const cell = window.jupyterapp.shell.currentWidget.c
 }"""
 
 
-def test_live_slideshow(ran, request):
+def test_live_slideshow(shown, request):
     """Present every slide and subslide with all its fragments in (a fragment only fades in: it keeps its place,
     so this holds every step of the slide), checking what is on screen."""
-    page, nb = ran
+    page, nb, path = shown
     name = request.node.callspec.id
+    show(page, path)
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
     page.evaluate("window.jupyterapp.commands.execute('deck:start')")
     page.wait_for_function("document.body.dataset.jpDeckMode === 'presenting'", timeout=30_000)
@@ -296,46 +365,29 @@ def test_live_slideshow(ran, request):
     assert not page.blocked, f"requests left 127.0.0.1: {page.blocked}"
 
 
-def test_figure_description_reaches_jupyterlab(lab, browser):
+def test_figure_description_reaches_jupyterlab(live):
     """In JupyterLab a described figure (helpers.figures.show_descriptions) is followed, in the accessibility
-    tree, by its description, though the paragraph is not drawn on screen."""
-    base, token = lab
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import matplotlib.pyplot as plt\nfrom helpers.figures import describe, show_descriptions\n"
-        "show_descriptions()\nfig, ax = plt.subplots()\nax.plot([0, 1])\n"
-        "describe(fig, 'a line rising from 0 to 1')\nplt.show()")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
-    request = urllib.request.Request(f"{base}/api/contents/notebooks/_described_figure.ipynb?token={token}",
-                                     data=body, method="PUT", headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=30)
-    page = new_page(browser)
-    try:
-        page.goto(f"{base}/lab/workspaces/described/tree/notebooks/_described_figure.ipynb?reset&token={token}")
-        page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-            return k && k.status === 'idle'; }""", timeout=120_000)
-        assert page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')") is True
-        area = page.locator(".jp-OutputArea").first
-        area.locator(".figure-description").wait_for(state="attached", timeout=60_000)
-        tree = area.aria_snapshot()
-        assert "- img" in tree and "Figure: a line rising from 0 to 1" in tree, tree
-        assert tree.index("- img") < tree.index("Figure: a line rising"), tree
-        box = area.locator(".figure-description").bounding_box()
-        assert box["width"] <= 1 and box["height"] <= 1, f"the description is drawn on screen: {box}"
-    finally:
-        page.close()
+    tree, by its description, though the paragraph is not drawn on screen (the last cell of the live checks)."""
+    page, _ = live
+    panel = show(page, LIVE_CHECKS)
+    area = panel.locator(".jp-CodeCell").last.locator(".jp-OutputArea")
+    area.locator(".figure-description").wait_for(state="attached", timeout=60_000)
+    tree = area.aria_snapshot()
+    assert "- img" in tree and "Figure: a line rising from 0 to 1" in tree, tree
+    assert tree.index("- img") < tree.index("Figure: a line rising"), tree
+    box = area.locator(".figure-description").bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1, f"the description is drawn on screen: {box}"
 
 
-def test_explorer_from_the_keyboard(ran):
-    """The first explorer of a notebook, from the keyboard alone: Tab reaches its slider, an arrow key moves it,
-    and its picture and the picture's text alternative change."""
-    page, nb = ran
-    if not explorer_count(nb):
-        pytest.skip("no explorer in this notebook")
-    explorer = page.locator(".jp-OutputArea-output:has(.widget-slider):has(img)").first
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_from_the_keyboard(live, name):
+    """Each explorer from the keyboard alone: Tab reaches its slider, an arrow key moves it, and its picture and the
+    picture's text alternative change."""
+    page, _ = live
+    show(page, LIVE_CHECKS)
+    explorer = page.locator(f".jp-OutputArea-output:has(.explorer-{name})")
     explorer.scroll_into_view_if_needed()
+    errors = len(page.errors)
     cell = explorer.locator("xpath=ancestor::div[contains(@class, 'jp-CodeCell')]")
     cell.locator(".jp-InputPrompt").first.click()  # select the explorer's cell (command mode), as a student would
     page.keyboard.press("Escape")
@@ -374,35 +426,39 @@ def test_explorer_from_the_keyboard(ran):
             explorer.locator("img").get_attribute("title") == before["name"]:
         assert time.monotonic() < deadline, "the picture or its description did not change after the key press"
         page.wait_for_timeout(250)
-    assert not page.errors, page.errors
+    assert page.errors[errors:] == []
 
 
-
-DARK_PICTURES = """() => [...document.querySelectorAll('.jp-RenderedImage img, .widget-image')]
+DARK_PICTURES = """(panel) => [...document.getElementById(panel)
+    .querySelectorAll('.jp-RenderedImage img, .widget-image')]
     .filter(img => img.getBoundingClientRect().width > 0)
     .map(img => ({filter: getComputedStyle(img).filter, width: img.getBoundingClientRect().width}))"""
 
 
-def test_figures_on_the_dark_theme(lab, browser):
+def test_figures_on_the_dark_theme(app):
     """In JupyterLab's dark theme the stored figures are shown inverted with their hues kept (no white panels;
     tools/slide_metadata.py puts the rule in the notebook's metadata), and in the light theme as drawn."""
-    base, token = lab
-    page = new_page(browser)
+    page = app[0]
+    path = f"notebooks/{NOTEBOOKS[0].name}"
+    was_open = page.evaluate(IS_OPEN, path)
+    show(page, path)
+    panel = page.evaluate("window.jupyterapp.shell.currentWidget.id")
     try:
-        page.goto(f"{base}/lab/workspaces/dark/tree/notebooks/{NOTEBOOKS[0].name}?reset&token={token}")
-        page.wait_for_function("() => document.querySelectorAll('.jp-RenderedImage img').length > 0", timeout=120_000)
-        light = page.evaluate(DARK_PICTURES)
+        page.wait_for_function("(id) => document.getElementById(id).querySelectorAll('.jp-RenderedImage img').length",
+                               arg=panel, timeout=120_000)
+        light = page.evaluate(DARK_PICTURES, panel)
         assert light and all(p["filter"] == "none" for p in light), light
         page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
         try:
             page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
             page.wait_for_timeout(500)
-            dark = page.evaluate(DARK_PICTURES)
-            page.locator(".jp-RenderedImage img").first.scroll_into_view_if_needed()
+            dark = page.evaluate(DARK_PICTURES, panel)
+            page.locator(f'[id="{panel}"] .jp-RenderedImage img').first.scroll_into_view_if_needed()
             screenshot(page, "dark_theme_01")
             assert dark and all("invert" in p["filter"] and "hue-rotate" in p["filter"] for p in dark), dark
         finally:  # the theme is a user setting of this server: put it back for the other tests
             page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
             page.wait_for_function("document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
     finally:
-        page.close()
+        if not was_open:
+            page.evaluate(CLOSE, path)
