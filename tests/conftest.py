@@ -24,10 +24,10 @@ from browser_support import browser, lab  # noqa: E402, F401  (the real-browser 
 
 from helpers import load_data, one_hot  # noqa: E402
 
-#: The files that take longest, longest first (seconds alone on a quiet 2-core machine, 2026-12-07): the live
-#: JupyterLab tests (~300, with kernels beside), the offline decks (~190), nbgrader's round trip (~55), the
-#: training and evaluation notebooks and A3 (~35 each), the real install (~20), the plots (~20), the widgets (~18).
-LONGEST_FIRST = ["tests/test_browser_live.py", "tests/test_browser_decks.py", "tests/test_nbgrader.py",
+#: The files that take longest, longest first (seconds alone on a quiet 2-core machine, 2026-12-07): the offline
+#: decks (~95), the live JupyterLab tests (~85), nbgrader's round trip (~55), the training and evaluation notebooks
+#: and A3 (~35 each), the real install (~20), the plots (~20), the widgets (~18).
+LONGEST_FIRST = ["tests/test_browser_decks.py", "tests/test_browser_live.py", "tests/test_nbgrader.py",
                  "notebooks/08_evaluation.ipynb", "notebooks/07_training_further.ipynb",
                  "notebooks/06_training_overfitting.ipynb", "notebooks/05_training.ipynb",
                  "notebooks/A3_hidden_units.ipynb", "tests/test_install.py", "tests/test_plots.py",
