@@ -119,14 +119,8 @@ def run_tests(session, default_args, env=None, python="python"):
                 "print('Python', sys.version.split()[0], '| numpy', numpy.__version__, '| matplotlib', "
                 "matplotlib.__version__, '| ipywidgets', ipywidgets.__version__, '| nbval', nbval.__version__, "
                 "'| pytest', pytest.__version__)", env=env, external=True)
-    # 08_evaluation rewrites the README pictures in images/; other library versions draw other bytes, so the
-    # matrix puts back the pictures the stored notebooks made (the main test run checks those).
-    pictures = {path: path.read_bytes() for path in ROOT.glob("images/*.png")}
-    try:
-        session.run(python, "-m", "pytest", *(session.posargs or default_args), env=env, external=True)
-    finally:
-        for path, content in pictures.items():
-            path.write_bytes(content)
+    # (08_evaluation rewrites the README pictures in images/; tests/conftest.py puts the stored ones back after)
+    session.run(python, "-m", "pytest", *(session.posargs or default_args), env=env, external=True)
 
 
 @nox.session(python=LOWEST_PYTHON)

@@ -13,6 +13,7 @@ worker walked decks alone long after the other had finished (measured 2026-12-07
 """
 
 import os
+from pathlib import Path
 
 if os.environ.get("PYTEST_XDIST_WORKER"):  # set before NumPy loads OpenBLAS; notebook kernels inherit it
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -24,6 +25,8 @@ from browser_support import browser, lab  # noqa: E402, F401  (the real-browser 
 
 from helpers import load_data, one_hot  # noqa: E402
 
+PICTURES = pytest.StashKey[dict]()  # the README pictures as the session found them
+
 #: The files that take longest, longest first (seconds alone on a quiet 2-core machine, 2026-12-07): the offline
 #: decks (~95), the live JupyterLab tests (~85), nbgrader's round trip (~55), the training and evaluation notebooks
 #: and A3 (~35 each), the real install (~20), the plots (~20), the widgets (~18).
@@ -32,6 +35,24 @@ LONGEST_FIRST = ["tests/test_browser_decks.py", "tests/test_browser_live.py", "t
                  "notebooks/06_training_overfitting.ipynb", "notebooks/05_training.ipynb",
                  "notebooks/A3_hidden_units.ipynb", "tests/test_install.py", "tests/test_plots.py",
                  "tests/test_widgets.py"]
+
+
+README_PICTURES = Path(__file__).resolve().parent.parent / "images"
+
+
+def pytest_sessionstart(session):
+    """Keep the README pictures as stored (08_evaluation.ipynb rewrites images/ when nbval runs it)."""
+    if not hasattr(session.config, "workerinput"):  # the main process (with or without pytest-xdist)
+        session.config.stash[PICTURES] = {path: path.read_bytes() for path in README_PICTURES.glob("*.png")}
+
+
+def pytest_sessionfinish(session):
+    """Put the stored README pictures back: another CPU or library version draws a few other bytes, and a test run
+    should leave the working tree as it found it. Re-storing 08_evaluation.ipynb (README, "Contributing") writes
+    them."""
+    for path, content in session.config.stash.get(PICTURES, {}).items():
+        if not path.exists() or path.read_bytes() != content:
+            path.write_bytes(content)
 
 
 def pytest_configure(config):
