@@ -23,7 +23,6 @@ pip; both keep a download cache in ~/.cache between runs), else with pip.
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -59,32 +58,6 @@ def pyenv_bin_dirs():
         return []
     root = Path(subprocess.run([pyenv, "root"], capture_output=True, text=True, check=True).stdout.strip())
     return sorted(str(path) for path in root.glob("versions/*/bin"))
-
-
-def lowest_pins(requirements=ROOT / "requirements-dev.txt"):
-    """Each `name>=X,<Y` line as `name==X`, following `-r` lines; `-e .` unchanged, comments dropped.
-
-    >>> lowest_pins()[0]
-    'numpy==1.24'
-    """
-    pins = []
-    for line in requirements.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("-r"):
-            pins.extend(lowest_pins(requirements.parent / line[2:].strip()))
-            continue
-        line, _, marker = line.partition(";")  # an environment marker (python_version >= "3.11") is kept
-        line, marker = line.strip(), marker.strip()
-        match = re.fullmatch(r"([A-Za-z0-9_.\[\]-]+)\s*>=\s*([^,\s]+)(,.*)?", line)
-        if line.startswith("-e"):
-            pins.extend(line.split(None, 1))  # "-e ." -> "-e", "."
-        elif match is None:
-            raise ValueError(f"{requirements.name} line {line!r} has no lower bound (name>=X): add one.")
-        else:
-            pins.append(f"{match[1]}=={match[2]}" + (f"; {marker}" if marker else ""))
-    return pins
 
 
 os.environ["PATH"] = os.pathsep.join([*pyenv_bin_dirs(), os.environ.get("PATH", "")])
@@ -123,15 +96,21 @@ def run_tests(session, default_args, env=None, python="python"):
     session.run(python, "-m", "pytest", *(session.posargs or default_args), env=env, external=True)
 
 
+#: uv's resolution for `lowest`: every requirement of both files (their direct lines) at its lower bound, the
+#: packages they pull in at the newest versions those allow (what a student who pins our lower bounds gets).
+LOWEST_RESOLUTION = ["--resolution", "lowest-direct"]
+
+
 @nox.session(python=LOWEST_PYTHON)
 def lowest(session):
     """Python 3.10 and every direct requirement at its lower bound (what the oldest allowed setup gets), with the
     NumPy/OpenBLAS kernels of an AVX2 laptop."""
-    pins = lowest_pins()
-    session.log("lowest pins: " + " ".join(pins))
-    install(session, *pins)
-    numpy1 = any(pin.startswith("numpy==1.") for pin in pins)
-    env = simulated("avx2", numpy1=numpy1)
+    if uv() is None:
+        session.error("lowest resolves the lower bounds with uv (`uv pip install --resolution lowest-direct`); "
+                      "install it: .venv/bin/pip install -r requirements-dev.txt")
+    install(session, *LOWEST_RESOLUTION, "-r", "requirements-dev.txt")
+    numpy = session.run("python", "-c", "import numpy; print(numpy.__version__)", silent=True).strip()
+    env = simulated("avx2", numpy1=numpy.startswith("1."))
     session.log(" ".join(f"{key}={value!r}" for key, value in env.items()) or "this machine's CPU")
     run_tests(session, MATRIX_ARGS, env=env)
 

@@ -94,8 +94,9 @@ def test_every_maintainer_tool_is_installed():
                          "`.venv/bin/pip install -q -r requirements-dev.txt && .venv/bin/python -m pytest ...`")
 
 
-def test_lowest_pins_follow_requirements(monkeypatch):
-    """The `lowest` session installs each requirement of both files at the lower bound of its line."""
+def test_lowest_resolves_every_requirement_at_its_lower_bound(monkeypatch):
+    """The `lowest` session's resolution (uv's lowest-direct, ``noxfile.LOWEST_RESOLUTION``), for its Python: every
+    requirement of both files at the lower bound of its line (needs the package index, as installing does)."""
     monkeypatch.setenv("PATH", os.environ["PATH"])  # importing noxfile adds pyenv's Pythons to PATH: undone after
     monkeypatch.delitem(sys.modules, "noxfile", raising=False)
     sys.path.insert(0, str(ROOT))
@@ -103,15 +104,27 @@ def test_lowest_pins_follow_requirements(monkeypatch):
         import noxfile
     finally:
         sys.path.remove(str(ROOT))
-    pins = noxfile.lowest_pins()
-    assert pins[:2] == ["numpy==1.24", "matplotlib==3.7"]
-    editable = pins.index("-e")
-    assert pins[editable + 1] == "."
-    others = pins[:editable] + pins[editable + 2:]
-    assert all(p.count("==") == 1 for p in others), pins
-    expected = [r for name in ("requirements.txt", "requirements-dev.txt") for r, _ in requirement_lines(name)
-                if not r.startswith("-")]
-    assert [p.split("==")[0] for p in others] == [r.split(">=")[0] for r in expected]
+    compiled = subprocess.run([noxfile.uv(), "pip", "compile", *noxfile.LOWEST_RESOLUTION, "requirements-dev.txt",
+                               "--python-version", noxfile.LOWEST_PYTHON, "--quiet", "--no-header", "--no-annotate"],
+                              cwd=ROOT, capture_output=True, text=True)
+    assert compiled.returncode == 0, f"uv could not resolve the lowest versions:\n{compiled.stderr[-2000:]}"
+    resolved = dict(line.split("==") for line in compiled.stdout.splitlines() if "==" in line)
+
+    def release(version):  # 1.24.0 and 1.24 are the same release
+        return re.sub(r"(\.0)+$", "", version)
+
+    wrong = []
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for requirement, _ in requirement_lines(name):
+            requirement, _, marker = requirement.partition(";")
+            if requirement.startswith("-") or marker and not Marker(marker.strip()).evaluate(
+                    {"python_version": noxfile.LOWEST_PYTHON}):
+                continue  # -r, -e ., and nbgrader (Python >= 3.11 only)
+            package, lower = re.match(r"([A-Za-z0-9_.-]+)>=([^,\s]+)", requirement.strip()).groups()
+            got = next((v for k, v in resolved.items() if k.lower().replace("_", "-") == package.lower()), None)
+            if got is None or release(got) != release(lower):
+                wrong.append(f"{package}: lower bound {lower}, resolved {got}")
+    assert not wrong, wrong
 
 
 def test_binder_installs_what_a_student_installs():
