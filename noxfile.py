@@ -19,7 +19,8 @@ one worker, in one kernel, as nbval needs).
 An interpreter that is not installed is skipped, and nox says so ("Skipping ...: Python interpreter ... not found"),
 also on CI, where nox would otherwise fail. Interpreters are looked up on PATH and, where pyenv is installed, in
 `pyenv root`/versions. Packages are installed with uv when requirements-dev.txt has put it here (much faster than
-pip; both keep a download cache in ~/.cache between runs), else with pip.
+pip; both keep a download cache in ~/.cache between runs), else with pip; `lowest` needs uv (its lowest-direct
+resolution) and says so.
 """
 
 import os
@@ -80,7 +81,9 @@ def install(session, *args):
     if binary is None:
         session.install(*args)
     else:
-        session.run(binary, "pip", "install", "--python", os.path.join(session.bin, "python"), *args, external=True)
+        # run_install: also under `nox --install-only`, and skipped under `--no-install` (-R), as session.install is
+        session.run_install(binary, "pip", "install", "--python", os.path.join(session.bin, "python"), *args,
+                            external=True)
 
 
 # What the matrix leaves to the README's test command: the real-browser tests and nbgrader's round trip.
@@ -92,8 +95,16 @@ def run_tests(session, default_args, env=None, python="python"):
                 "print('Python', sys.version.split()[0], '| numpy', numpy.__version__, '| matplotlib', "
                 "matplotlib.__version__, '| ipywidgets', ipywidgets.__version__, '| nbval', nbval.__version__, "
                 "'| pytest', pytest.__version__)", env=env, external=True)
-    # (08_evaluation rewrites the README pictures in images/; tests/conftest.py puts the stored ones back after)
-    session.run(python, "-m", "pytest", *(session.posargs or default_args), env=env, external=True)
+    # 08_evaluation rewrites the README pictures in images/; other library versions and CPUs draw other bytes, so
+    # the stored pictures go back after the run (tests/conftest.py does the same, but a run of notebooks/ alone, as
+    # in avx2 and avx, does not load it)
+    pictures = {path: path.read_bytes() for path in ROOT.glob("images/*.png")}
+    try:
+        session.run(python, "-m", "pytest", *(session.posargs or default_args), env=env, external=True)
+    finally:
+        for path, content in pictures.items():
+            if path.read_bytes() != content:
+                path.write_bytes(content)
 
 
 #: uv's resolution for `lowest`: every requirement of both files (their direct lines) at its lower bound, the
@@ -108,8 +119,10 @@ def lowest(session):
     if uv() is None:
         session.error("lowest resolves the lower bounds with uv (`uv pip install --resolution lowest-direct`); "
                       "install it: .venv/bin/pip install -r requirements-dev.txt")
-    install(session, *LOWEST_RESOLUTION, "-r", "requirements-dev.txt")
-    numpy = session.run("python", "-c", "import numpy; print(numpy.__version__)", silent=True).strip()
+    # --upgrade: resolve afresh, so a reused environment (nox -r) moves to the lower bounds too
+    install(session, "--upgrade", *LOWEST_RESOLUTION, "-r", "requirements-dev.txt")
+    numpy = subprocess.run([os.path.join(session.bin, "python"), "-c", "import numpy; print(numpy.__version__)"],
+                           capture_output=True, text=True).stdout.strip()  # stdout only: a warning cannot spoil it
     env = simulated("avx2", numpy1=numpy.startswith("1."))
     session.log(" ".join(f"{key}={value!r}" for key, value in env.items()) or "this machine's CPU")
     run_tests(session, MATRIX_ARGS, env=env)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from packaging.markers import Marker
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,15 +106,13 @@ def test_lowest_resolves_every_requirement_at_its_lower_bound(monkeypatch):
         import noxfile
     finally:
         sys.path.remove(str(ROOT))
+    assert noxfile.uv(), "no uv: requirements-dev.txt installs it (.venv/bin/pip install -r requirements-dev.txt)"
     compiled = subprocess.run([noxfile.uv(), "pip", "compile", *noxfile.LOWEST_RESOLUTION, "requirements-dev.txt",
                                "--python-version", noxfile.LOWEST_PYTHON, "--quiet", "--no-header", "--no-annotate"],
                               cwd=ROOT, capture_output=True, text=True)
     assert compiled.returncode == 0, f"uv could not resolve the lowest versions:\n{compiled.stderr[-2000:]}"
-    resolved = dict(line.split("==") for line in compiled.stdout.splitlines() if "==" in line)
-
-    def release(version):  # 1.24.0 and 1.24 are the same release
-        return re.sub(r"(\.0)+$", "", version)
-
+    resolved = {canonicalize_name(name): Version(version) for name, version in
+                (line.split("==") for line in compiled.stdout.splitlines() if "==" in line)}
     wrong = []
     for name in ("requirements.txt", "requirements-dev.txt"):
         for requirement, _ in requirement_lines(name):
@@ -120,9 +120,13 @@ def test_lowest_resolves_every_requirement_at_its_lower_bound(monkeypatch):
             if requirement.startswith("-") or marker and not Marker(marker.strip()).evaluate(
                     {"python_version": noxfile.LOWEST_PYTHON}):
                 continue  # -r, -e ., and nbgrader (Python >= 3.11 only)
-            package, lower = re.match(r"([A-Za-z0-9_.-]+)>=([^,\s]+)", requirement.strip()).groups()
-            got = next((v for k, v in resolved.items() if k.lower().replace("_", "-") == package.lower()), None)
-            if got is None or release(got) != release(lower):
+            match = re.match(r"([A-Za-z0-9_.-]+)>=([^,\s]+)", requirement.strip())
+            if match is None:
+                wrong.append(f"{name}: {requirement!r} has no lower bound (name>=X)")
+                continue
+            package, lower = match.groups()
+            got = resolved.get(canonicalize_name(package))
+            if got != Version(lower):  # 1.24 and 1.24.0 are the same release
                 wrong.append(f"{package}: lower bound {lower}, resolved {got}")
     assert not wrong, wrong
 
