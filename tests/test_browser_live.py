@@ -111,6 +111,11 @@ def widget_outputs(page, expected, seconds=60):
         page.wait_for_timeout(250)
 
 
+def saved_widgets(nb):
+    """How many widget outputs the stored notebook holds."""
+    return sum(WIDGET_MIME in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
+
+
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def shown(request, app):
     """One notebook open in the app, as stored, its saved widgets drawn: (page, the stored notebook, its path in the
@@ -121,7 +126,7 @@ def shown(request, app):
     opened = mark(page)
     try:
         show(page, path)
-        widget_outputs(page, sum(WIDGET_MIME in out.get("data", {}) for c in nb.cells for out in c.get("outputs", [])))
+        widget_outputs(page, saved_widgets(nb))
         yield page, nb, path, opened
     finally:
         page.evaluate(CLOSE, path)
@@ -132,7 +137,7 @@ def test_every_widget_renders(shown):
     no uncaught error and no request leaving since the notebook opened."""
     page, nb, path, opened = shown
     panel = show(page, path)
-    expected = sum(WIDGET_MIME in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
+    expected = saved_widgets(nb)
     outputs = widget_outputs(page, expected)
     assert len(outputs) == expected, f"{len(outputs)} widget outputs, the stored notebook has {expected}: {outputs}"
     for out in outputs:
@@ -247,6 +252,21 @@ def test_the_explorers_run_in_jupyterlab_without_errors_or_stderr(live):
     assert not since(page, opened), since(page, opened)
 
 
+def live_checks(live):
+    """The notebook of live checks in front, after its run succeeded: (page, its panel)."""
+    page, ran, _ = live
+    assert ran is True, "the notebook of live checks did not run (see the test of its run)"
+    return page, show(page, LIVE_CHECKS)
+
+
+def live_explorer(live, name):
+    """The output of explorer ``name`` in the notebook of live checks, scrolled into view: (page, its locator)."""
+    page, _ = live_checks(live)
+    explorer = page.locator(f".jp-OutputArea-output:has(.explorer-{name})")
+    explorer.scroll_into_view_if_needed()
+    return page, explorer
+
+
 PICTURE = """async (output) => { const img = output.querySelector('img');
     if (!img || !img.src) return '';
     const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
@@ -258,11 +278,7 @@ PICTURE = """async (output) => { const img = output.querySelector('img');
 def test_every_explorer_answers_its_slider(live, name):
     """Moving the slider (and pressing the button of the training explorer, which trains only then) changes the
     picture; no uncaught error, no request leaving meanwhile."""
-    page, ran, _ = live
-    assert ran is True, "the notebook of live checks did not run (see the test of its run)"
-    show(page, LIVE_CHECKS)
-    explorer = page.locator(f".jp-OutputArea-output:has(.explorer-{name})")
-    explorer.scroll_into_view_if_needed()
+    page, explorer = live_explorer(live, name)
     before_test = mark(page)
     before = explorer.evaluate(PICTURE)
     assert before, f"{name}: no picture"
@@ -397,9 +413,7 @@ def test_live_slideshow(shown, request):
 def test_figure_description_reaches_jupyterlab(live):
     """In JupyterLab a described figure (helpers.figures.show_descriptions) is followed, in the accessibility
     tree, by its description, though the paragraph is not drawn on screen (the last cell of the live checks)."""
-    page, ran, _ = live
-    assert ran is True, "the notebook of live checks did not run (see the test of its run)"
-    panel = show(page, LIVE_CHECKS)
+    page, panel = live_checks(live)
     area = panel.locator(".jp-CodeCell").last.locator(".jp-OutputArea")
     area.locator(".figure-description").wait_for(state="attached", timeout=60_000)
     tree = area.aria_snapshot()
@@ -413,11 +427,7 @@ def test_figure_description_reaches_jupyterlab(live):
 def test_explorer_from_the_keyboard(live, name):
     """Each explorer from the keyboard alone: Tab reaches its slider, an arrow key moves it, and its picture and the
     picture's text alternative change."""
-    page, ran, _ = live
-    assert ran is True, "the notebook of live checks did not run (see the test of its run)"
-    show(page, LIVE_CHECKS)
-    explorer = page.locator(f".jp-OutputArea-output:has(.explorer-{name})")
-    explorer.scroll_into_view_if_needed()
+    page, explorer = live_explorer(live, name)
     before_test = mark(page)
     cell = explorer.locator("xpath=ancestor::div[contains(@class, 'jp-CodeCell')]")
     cell.locator(".jp-InputPrompt").first.click()  # select the explorer's cell (command mode), as a student would
